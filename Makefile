@@ -1,0 +1,40 @@
+# Two commands do everything on a fresh machine with Python >= 3.10 and make:
+#   make lab    set up .venv, then open JupyterLab on the course
+#   make test   set up .venv (with the test tools), then run every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PY      = $(BIN)/python
+PYTEST  = $(PY) -m pytest
+NBVAL   = --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env --nbval-cell-timeout=300
+
+.PHONY: lab test setup setup-dev unit notebooks-test execute-notebooks release html clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "adam-teach needs Python >= 3.10, this is " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.learner: $(PY) requirements.txt pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.learner requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.learner
+setup-dev: $(VENV)/.dev
+
+lab: setup
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+test: setup-dev
+	$(PYTEST) tests
+	$(PYTEST) $(NBVAL) notebooks solutions
+
+# Re-execute every notebook and store its outputs (for maintainers after a change).
+execute-notebooks: setup-dev
+	$(BIN)/adam-teach execute notebooks/*.ipynb solutions/*.ipynb
+
+clean:
+	rm -rf $(VENV) build site .pytest_cache

@@ -1,0 +1,146 @@
+"""Functions to minimise. Each objective has f(x) and grad(x), which work on floats and
+NumPy arrays and keep the input's dtype (float32 in, float32 out), a name, and its
+known stationary points.
+
+Two-dimensional objectives take points whose last axis has length 2, so that f can be
+evaluated on a whole grid at once for a contour plot.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class StationaryPoint:
+    x: object
+    kind: str  # "local minimum", "local maximum", "saddle", "global minimum"
+
+
+@dataclass(frozen=True)
+class Objective:
+    name: str
+    f: Callable
+    grad: Callable
+    stationary_points: tuple = field(default=())
+    plot_range: tuple = ((-1.0, 2.5),)  # one (low, high) per coordinate
+    formula: str = ""
+
+    @property
+    def dim(self):
+        return len(self.plot_range)
+
+    def __repr__(self):
+        return f"<objective {self.name}: {self.formula}>"
+
+
+def _xy(p):
+    p = np.asarray(p)
+    return p[..., 0], p[..., 1]
+
+
+def _stack(gx, gy):
+    return np.stack([gx, gy], axis=-1)
+
+
+# --- the article's cubic ---------------------------------------------------------------
+
+
+def _cubic_f(x):
+    return x**3 - 2 * x**2 + 2
+
+
+def _cubic_grad(x):
+    # 3·(x·x) − 4·x is, bit for bit, what TensorFlow's autodiff computes in float32.
+    return 3 * (x * x) - 4 * x
+
+
+cubic = Objective(
+    name="cubic",
+    f=_cubic_f,
+    grad=_cubic_grad,
+    stationary_points=(
+        StationaryPoint(0.0, "local maximum"),
+        StationaryPoint(4 / 3, "local minimum"),
+    ),
+    plot_range=((-1.0, 2.5),),
+    formula="f(x) = x³ − 2x² + 2 (unbounded below: no global minimum)",
+)
+
+
+# --- an ill-conditioned quadratic bowl ---------------------------------------------------
+
+
+def quadratic_bowl(condition_number=25.0):
+    """f(x, y) = (x² + κ·y²) / 2: curvature 1 along x and κ along y."""
+    kappa = float(condition_number)
+
+    def f(p):
+        x, y = _xy(p)
+        return (x * x + kappa * (y * y)) / 2
+
+    def grad(p):
+        x, y = _xy(p)
+        return _stack(x, kappa * y)
+
+    return Objective(
+        name=f"bowl (κ = {kappa:g})",
+        f=f,
+        grad=grad,
+        stationary_points=(StationaryPoint((0.0, 0.0), "global minimum"),),
+        plot_range=((-4.0, 4.0), (-1.5, 1.5)),
+        formula=f"f(x, y) = (x² + {kappa:g}·y²) / 2",
+    )
+
+
+bowl = quadratic_bowl()
+
+
+# --- Rosenbrock's banana -----------------------------------------------------------------
+
+
+def _rosenbrock_f(p):
+    x, y = _xy(p)
+    return (1 - x) ** 2 + 100 * (y - x * x) ** 2
+
+
+def _rosenbrock_grad(p):
+    x, y = _xy(p)
+    inner = y - x * x
+    return _stack(-2 * (1 - x) - 400 * x * inner, 200 * inner)
+
+
+rosenbrock = Objective(
+    name="Rosenbrock",
+    f=_rosenbrock_f,
+    grad=_rosenbrock_grad,
+    stationary_points=(StationaryPoint((1.0, 1.0), "global minimum"),),
+    plot_range=((-2.0, 2.0), (-1.0, 3.0)),
+    formula="f(x, y) = (1 − x)² + 100·(y − x²)²",
+)
+
+
+# --- a saddle ----------------------------------------------------------------------------
+
+
+def _saddle_f(p):
+    x, y = _xy(p)
+    return x * x - y * y
+
+
+def _saddle_grad(p):
+    x, y = _xy(p)
+    return _stack(2 * x, -2 * y)
+
+
+saddle = Objective(
+    name="saddle",
+    f=_saddle_f,
+    grad=_saddle_grad,
+    stationary_points=(StationaryPoint((0.0, 0.0), "saddle"),),
+    plot_range=((-2.0, 2.0), (-2.0, 2.0)),
+    formula="f(x, y) = x² − y² (unbounded below along y)",
+)
+
+ALL = (cubic, bowl, rosenbrock, saddle)

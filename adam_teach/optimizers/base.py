@@ -1,0 +1,42 @@
+"""What every optimiser shares: an explicit state and a pure step.
+
+    state = optimizer.init(x0)
+    x, state, info = optimizer.step(x, g, state)
+
+`step` never changes its arguments; it returns the new point, the new state and a dict
+of named internals for this step (m̂, v̂, the effective step size, ...), which
+`adam_teach.run` records.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import validation
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    learning_rate: float = 0.01
+    dtype: str = field(default="float64", kw_only=True)
+
+    def __post_init__(self):
+        validation.positive_finite("learning_rate", self.learning_rate)
+        object.__setattr__(self, "dtype", validation.float_dtype(self.dtype))
+
+    def cast(self, value):
+        """A scalar hyper-parameter in the optimiser's dtype."""
+        return np.dtype(self.dtype).type(value)
+
+    def zeros(self, x):
+        return np.zeros(np.shape(x), dtype=self.dtype)
+
+    def init(self, x):
+        raise NotImplementedError
+
+    def step(self, x, g, state):
+        raise NotImplementedError
+
+    @property
+    def name(self):
+        return type(self).__name__
