@@ -1,0 +1,59 @@
+"""What an auto-graded exercise is, independent of how it is run.
+
+An `Assignment` (one exercise notebook) has graded `Item`s; each item matches a graded test
+cell of the notebook by `grade_id` and has `points`. An item is judged in two halves so that
+the verdict never depends on code the learner controls:
+
+1. `cases`: the calls to make (function name, positional args, keyword args), plain data
+   that can be sent to a learner's kernel or run in-process by a self-check;
+2. `judge(outcomes) -> Verdict`: given what each call returned (or raised), the score and a
+   message naming the likely mistake. The grader runs `judge` in its own process.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class Case:
+    function: str  # the name the learner defines, e.g. "adam_step"
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one call did: `value` if it returned, `error` ("TypeError: ...") if it raised,
+    `mutated` = True if it changed an array argument in place."""
+
+    value: Any = None
+    error: str = ""
+    mutated: bool = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    score: float
+    max_score: float
+    messages: tuple = ()  # each a sentence a learner can act on; the first says pass or fail
+
+    @property
+    def passed(self):
+        return self.score >= self.max_score
+
+
+@dataclass(frozen=True)
+class Item:
+    grade_id: str
+    points: float
+    description: str
+    cases: tuple  # of Case
+    judge: Callable  # (outcomes: list[Outcome]) -> Verdict
+
+
+@dataclass(frozen=True)
+class Assignment:
+    exercise: str  # e.g. "03_adam": the notebook's metadata["adam_teach"]["exercise"]
+    title: str
+    functions: tuple  # names the learner writes
+    items: tuple  # of Item

@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from adam_teach import objectives
+
+ALL = [objectives.cubic, objectives.bowl, objectives.rosenbrock, objectives.saddle]
+
+
+def numerical_gradient(objective, x, h=1e-6):
+    x = np.asarray(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        e = np.zeros_like(x)
+        e[i] = h
+        grad[i] = (objective.f(x + e) - objective.f(x - e)) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize("objective", ALL, ids=lambda o: o.name)
+@given(data=st.data())
+def test_gradient_matches_finite_differences(objective, data):
+    shape = (2,) if objective.dim == 2 else ()
+    x = np.array(data.draw(st.lists(st.floats(-2, 2), min_size=2, max_size=2)))[: 2 if shape else 1]
+    x = x.reshape(shape)
+    np.testing.assert_allclose(objective.grad(x), numerical_gradient(objective, x), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("objective", ALL, ids=lambda o: o.name)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_dtype_in_is_dtype_out(objective, dtype):
+    x = np.array([0.5, -0.25] if objective.dim == 2 else 0.5, dtype=dtype)
+    assert objective.f(x).dtype == dtype
+    assert objective.grad(x).dtype == dtype
+    grid = np.zeros((4, 3, 2) if objective.dim == 2 else (4, 3), dtype=dtype)
+    assert objective.f(grid).shape == (4, 3)
+
+
+def test_floats_work():
+    assert objectives.cubic.f(1.0) == 1.0
+    assert objectives.cubic.grad(2.0) == 4.0
+
+
+@pytest.mark.parametrize("objective", ALL, ids=lambda o: o.name)
+def test_stationary_points_have_zero_gradient(objective):
+    assert objective.stationary_points
+    for point in objective.stationary_points:
+        np.testing.assert_allclose(objective.grad(np.array(point.x)), 0, atol=1e-12)
+
+
+def test_cubic_facts():
+    """FACTS §2: local max at 0 (f = 2), local min at 4/3 (f = 22/27), unbounded below."""
+    kinds = {p.kind: p.x for p in objectives.cubic.stationary_points}
+    assert objectives.cubic.f(kinds["local maximum"]) == 2
+    assert objectives.cubic.f(kinds["local minimum"]) == pytest.approx(22 / 27, abs=1e-15)
+    assert objectives.cubic.f(-10.0) < -1000
+
+
+def test_float32_gradient_is_what_tensorflow_computes():
+    """FACTS §4: TF's autodiff of the cubic on a float32 scalar variable (the article's
+    setting) equals 3·(x·x) + (−4)·x exactly."""
+    from adam_teach.keras_reference import import_tensorflow
+
+    tf = import_tensorflow()
+    v = tf.Variable(0.0, dtype=tf.float32)
+    for x in np.linspace(-3, 3, 301, dtype=np.float32):
+        v.assign(x)
+        with tf.GradientTape() as tape:
+            y = v**3 - 2 * v**2 + 2
+        assert tape.gradient(y, v).numpy() == objectives.cubic.grad(x), x
