@@ -8,10 +8,32 @@ the verdict never depends on code the learner controls:
    that can be sent to a learner's kernel or run in-process by a self-check;
 2. `judge(outcomes) -> Verdict`: given what each call returned (or raised), the score and a
    message naming the likely mistake. The grader runs `judge` in its own process.
+
+Function-valued arguments in `Case.args` / `Case.kwargs` are strings (every string argument
+is a reference; no learner function takes a string):
+- "cubic_grad" (a bare identifier): the learner's own function of that name, looked up in
+  the notebook's namespace;
+- "adam_teach.objectives:cubic.grad" ("module:attribute.path", like an entry point): an
+  object imported from the adam_teach package, e.g. the reference gradient of the cubic.
+`resolve(value, namespace)` turns a reference into the function.
+
+How a grading engine makes the outcomes, in the learner's kernel (where adam_teach is
+importable): `outcome = call_case(case, globals())` for each case of the item, in order. It
+resolves references, calls the function on fresh copies of the arguments, and returns an
+`Outcome` whose `value` is plain data (tuples, lists, floats, NumPy arrays; anything with
+`__array__`, such as a tf.Variable, becomes a NumPy array), `error` is "ExceptionName:
+message" if the call raised, and `mutated` is True if the call changed one of its array
+arguments in place. Send the outcomes back and call `item.judge(outcomes)` outside the
+kernel; judge needs one outcome per case, in the order of `item.cases`.
 """
 
+import copy
+import importlib
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -57,3 +79,75 @@ class Assignment:
     title: str
     functions: tuple  # names the learner writes
     items: tuple  # of Item
+
+
+def resolve(value, namespace):
+    """The function a string argument refers to (see the module docstring); any other
+    value is returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    if ":" in value:
+        module_name, _, attribute_path = value.partition(":")
+        if not module_name.split(".")[0] == "adam_teach":
+            raise ValueError(f"function reference {value!r} must point into adam_teach, "
+                             "e.g. 'adam_teach.objectives:cubic.grad'")
+        target = importlib.import_module(module_name)
+        for attribute in attribute_path.split("."):
+            target = getattr(target, attribute)
+        return target
+    if not value.isidentifier():
+        raise ValueError(f"function reference {value!r} is neither a name such as 'cubic_grad' "
+                         "nor 'module:attribute' such as 'adam_teach.objectives:cubic.grad'")
+    if value not in namespace:
+        raise NameError(f"name {value!r} is not defined: write the function {value} first")
+    return namespace[value]
+
+
+def to_plain(value):
+    """A learner's return value as plain data: tuples and lists kept (their type matters),
+    NumPy arrays copied, anything array-like (tf.Tensor, tf.Variable) made a NumPy array."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(to_plain(item) for item in value)
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if value is None or isinstance(value, (bool, int, float, complex, str, np.generic)):
+        return value
+    if hasattr(value, "__array__"):
+        return np.array(value)
+    return value
+
+
+def _same(before, after):
+    if isinstance(before, np.ndarray):
+        return (isinstance(after, np.ndarray) and before.shape == after.shape
+                and np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
+    if isinstance(before, (list, tuple)):
+        return len(before) == len(after) and all(_same(b, a) for b, a in zip(before, after))
+    return True  # numbers and functions cannot be changed in place
+
+
+def _fresh(value, namespace):
+    """A reference resolved, or a private copy of the data (so the case is never changed)."""
+    return resolve(value, namespace) if isinstance(value, str) else copy.deepcopy(value)
+
+
+def call_case(case, namespace):
+    """Run one Case against the functions in `namespace` and return its Outcome. Never
+    raises because of the learner's code; NumPy warnings are silenced (they would be
+    stderr in a notebook)."""
+    try:
+        function = resolve(case.function, namespace)
+        args = [_fresh(value, namespace) for value in case.args]
+        kwargs = {name: _fresh(value, namespace) for name, value in case.kwargs.items()}
+    except Exception as error:  # a missing function is the learner's problem, not ours
+        return Outcome(error=f"{type(error).__name__}: {error}")
+    originals = (copy.deepcopy(args), copy.deepcopy(kwargs))
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            value = to_plain(function(*args, **kwargs))
+    except Exception as error:
+        return Outcome(error=f"{type(error).__name__}: {error}")
+    mutated = not (_same(originals[0], args)
+                   and all(_same(originals[1][k], kwargs[k]) for k in kwargs))
+    return Outcome(value=value, mutated=mutated)

@@ -24,7 +24,7 @@ def outcome(trace):
     """A few words on where a cubic run ended."""
     if trace.diverged:
         return f"ran off towards −∞ (diverged at step {trace.steps + 1})"
-    return f"x = {float(trace.final):.6f}"
+    return f"after {trace.steps} steps: x = {float(trace.final):.6f}"
 
 
 def plot_iterates(ax, trace, label, color):
@@ -54,6 +54,9 @@ def explore_gradient_descent(learning_rate=0.1, x0=0.5, steps=30):
     mark_stationary_points(over_time)
     over_time.set_xlim(-1, steps + 1)
     over_time.set_ylim(*X_VIEW)
+    if trace.diverged:
+        over_time.annotate("to −∞", xy=(trace.steps, X_VIEW[0]), xytext=(trace.steps + 2, X_VIEW[0] + 0.4),
+                           arrowprops={"arrowstyle": "->"}, color=plotting.PALETTE["vermillion"])
     plotting.label(over_time, outcome(trace), "step t", "x_t")
     plt.show()
 
@@ -81,8 +84,9 @@ def end_points(learning_rate, starts, steps):
     return np.array(ends)
 
 
-def plot_basin(learning_rate=0.1, steps=100, starts=np.linspace(-1.0, 6.0, 141)):
-    """Where gradient descent ends, for each start x₀: the basin of the minimum 4/3."""
+def plot_basin(learning_rate=0.1, steps=100, low=-1.0, high=6.0, num=141):
+    """Where gradient descent ends, for each start x₀ in [low, high]: the basin of 4/3."""
+    starts = np.linspace(low, high, num)
     ends = end_points(learning_rate, starts, steps)
     diverged = np.isinf(ends)
     fig, ax = plotting.subplots(width=6.4, height=3.6)
@@ -94,5 +98,5 @@ def plot_basin(learning_rate=0.1, steps=100, starts=np.linspace(-1.0, 6.0, 141))
     ax.axhline(LOCAL_MIN, color=plotting.PALETTE["black"], ls="--", lw=0.8, label="local min x = 4/3")
     ax.set_ylim(bottom - 0.4, 2.0)
     plotting.label(ax, f"Where gradient descent ends (α = {learning_rate:g})", "start x₀", "end point")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="center right", fontsize=8)
     plt.show()
