@@ -17,9 +17,11 @@ def execute(path, timeout=600):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     os.environ.update(QUIET_ENV)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
+    for cell in nb.cells:  # no per-run timestamps: re-executing an unchanged notebook changes nothing
+        cell.metadata.pop("execution", None)
     stderr = [i for i, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
               if out.get("output_type") == "stream" and out.get("name") == "stderr"]
     nbformat.write(nb, path)

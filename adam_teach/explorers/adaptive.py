@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import plotting, run
 from ..optimizers import Adagrad, RMSprop
-from .momentum import BOWL, BOWL_START, plot_paths_on_contours
+from .momentum import BOWL, BOWL_START, drop_minor_ticks, plot_paths_on_contours
 
 STEPS = 40
 COORDINATES = ("x", "y")
@@ -29,6 +29,7 @@ def plot_step_sizes(ax, traces):
         for k, (coordinate, style) in enumerate(zip(COORDINATES, ("-", "--"))):
             ax.semilogy(steps, trace.step_size[:, k], style, color=plotting.colour(i), lw=1.5,
                         label=f"{name}, {coordinate}")
+    drop_minor_ticks(ax)
     plotting.label(ax, "Step size of each coordinate", "step t", "step size (log scale)")
 
 

@@ -7,9 +7,10 @@ static figures."""
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import NullLocator
 
 from .. import objectives, plotting, run
-from ..averages import ema_weights, effective_window
+from ..averages import ema, ema_weights, effective_window
 from ..optimizers import SGD, Momentum
 from .gradient_descent import CUBIC, mark_stationary_points, plot_iterates
 
@@ -17,6 +18,18 @@ BOWL = objectives.bowl
 BOWL_START = (-3.5, 1.2)
 BOWL_RATE = 0.06
 BOWL_STEPS = 40
+
+
+def plot_smoothing(values, betas=(0.5, 0.9)):
+    """A noisy signal g_t and its exponential moving averages m_t for each β."""
+    t = np.arange(1, len(values) + 1)
+    fig, ax = plotting.subplots(width=6.4, height=3.6)
+    ax.plot(t, values, ".", color=plotting.PALETTE["black"], ms=4, alpha=0.5, label="signal $g_t$")
+    for i, beta in enumerate(betas):
+        ax.plot(t, ema(values, beta), color=plotting.colour(i), lw=2, label=f"$m_t$, β = {beta:g}")
+    plotting.label(ax, "Exponential moving averages of a noisy signal, started at $m_0 = 0$",
+                   "step t", "value")
+    plt.show()
 
 
 def plot_ema_weights(betas=(0.5, 0.9, 0.97), steps=60):
@@ -32,6 +45,14 @@ def plot_ema_weights(betas=(0.5, 0.9, 0.97), steps=60):
     plt.show()
 
 
+def drop_minor_ticks(ax):
+    """No minor ticks on a log-scale y axis spanning more than two decades: there they carry
+    no labels and take about a third of the redraw time."""
+    low, high = ax.get_ylim()
+    if np.log10(high / low) > 2:
+        ax.yaxis.set_minor_locator(NullLocator())
+
+
 def plot_paths_on_contours(ax, objective, traces):
     """Contours of a 2-D objective with one labelled path per (label, trace)."""
     plotting.plot_contours(ax, objective, num=120, levels=15)
@@ -43,6 +64,7 @@ def plot_loss_curves(ax, traces, title):
     """f(x_t) against t on a log scale, one line per (label, trace)."""
     for i, (name, trace) in enumerate(traces):
         ax.semilogy(np.arange(len(trace.f)), trace.f, color=plotting.colour(i), lw=1.5, label=name)
+    drop_minor_ticks(ax)
     plotting.label(ax, title, "step t", "f(x_t) (log scale)")
 
 
