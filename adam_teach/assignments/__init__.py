@@ -1,0 +1,40 @@
+"""The graded exercises, keyed by the id stored in each notebook's
+metadata["adam_teach"]["exercise"].
+
+    from adam_teach import assignments
+    assignment = assignments.get("03_adam")       # hidden cases: what the autograder runs
+    checks = assignments.get("03_adam", visible=True)  # the notebook's self-check cases
+
+See base.py for how to run an item's cases and judge them.
+"""
+
+from . import adam, adam_vs_keras, gradient_descent, moving_averages
+from .base import Assignment, Case, Item, Outcome, Verdict, call_case, resolve
+
+_MODULES = (gradient_descent, moving_averages, adam, adam_vs_keras)
+ASSIGNMENTS = {module.EXERCISE: module.ASSIGNMENT for module in _MODULES}
+SELF_CHECKS = {module.EXERCISE: module.SELF_CHECK for module in _MODULES}
+
+
+def get(exercise, visible=False):
+    """The Assignment of an exercise id such as "03_adam" (visible=True: the self-check
+    cases shown in the notebook instead of the hidden ones)."""
+    table = SELF_CHECKS if visible else ASSIGNMENTS
+    if exercise not in table:
+        raise KeyError(f"unknown exercise {exercise!r}; the exercises are "
+                       f"{', '.join(sorted(table))}")
+    return table[exercise]
+
+
+def get_item(exercise, grade_id, visible=False):
+    """One graded Item of an exercise, by the grade_id of its notebook test cell."""
+    assignment = get(exercise, visible)
+    for item in assignment.items:
+        if item.grade_id == grade_id:
+            return item
+    raise KeyError(f"exercise {exercise!r} has no item {grade_id!r}; its items are "
+                   f"{', '.join(item.grade_id for item in assignment.items)}")
+
+
+__all__ = ["ASSIGNMENTS", "SELF_CHECKS", "get", "get_item", "Assignment", "Case", "Item",
+           "Outcome", "Verdict", "call_case", "resolve"]
