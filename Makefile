@@ -8,7 +8,7 @@ PY      = $(BIN)/python
 PYTEST  = $(PY) -m pytest
 NBVAL   = --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env --nbval-cell-timeout=300
 
-.PHONY: lab test setup setup-dev unit notebooks-test execute-notebooks release html clean
+.PHONY: lab test setup setup-dev execute-notebooks release html clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "adam-teach needs Python >= 3.10, this is " + sys.version.split()[0]'
@@ -35,6 +35,10 @@ test: setup-dev
 # Re-execute every notebook and store its outputs (for maintainers after a change).
 execute-notebooks: setup-dev
 	$(BIN)/adam-teach execute notebooks/*.ipynb solutions/*.ipynb
+
+# Regenerate exercises/ from solutions/ (nbgrader's preprocessors); commit both.
+release: setup-dev
+	$(BIN)/adam-teach release
 
 clean:
 	rm -rf $(VENV) build site .pytest_cache
