@@ -8,6 +8,7 @@ slider values, drawn as one figure with three panels:
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import LogFormatter, LogLocator, MaxNLocator, NullLocator
 
 from .. import objectives, plotting, run
 from ..optimizers import Adam
@@ -27,12 +28,24 @@ def _view(xs, margin=0.25):
     return min(low, float(xs.min()) - margin), max(high, float(xs.max()) + margin)
 
 
+def _three_panels():
+    """Three axes side by side with fixed margins. A constrained layout would look the
+    same here but costs a second layout pass on every slider move."""
+    plotting.use_course_style()
+    fig, axes = plt.subplots(1, 3, figsize=(12.6, 3.5), gridspec_kw=dict(
+        left=0.055, right=0.99, bottom=0.15, top=0.80, wspace=0.27))
+    for ax in axes:  # few ticks: tick labels are most of the drawing time
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+    return fig, axes
+
+
 def draw_adam(trace):
     """Draw a Trace of Adam on a 1-D objective: path on f, x against t, internals."""
     objective = trace.objective
     xs = np.ravel(trace.x)
     t = np.arange(len(xs))
-    fig, (ax_f, ax_x, ax_in) = plotting.subplots(ncols=3, width=4.2, height=3.3)
+    fig, (ax_f, ax_x, ax_in) = _three_panels()
 
     low, high = _view(xs)
     plotting.plot_function(ax_f, objective, low, high, num=200)
@@ -55,6 +68,9 @@ def draw_adam(trace):
         ax_in.plot(steps, np.ravel(trace.step_size), color=plotting.PALETTE["vermillion"],
                    label="α / (√v̂_t + ε)")
         ax_in.set_yscale("log")
+        ax_in.yaxis.set_major_locator(LogLocator(numticks=5))
+        ax_in.yaxis.set_minor_locator(NullLocator())
+        ax_in.yaxis.set_major_formatter(LogFormatter())  # plain "0.01", not math text: faster
     plotting.label(ax_in, "Adam's internals", "step t", "value (log scale)", legend=True)
     fig.suptitle(f"Adam on the cubic (α = {trace.optimizer.learning_rate:g}, "
                  f"β₁ = {trace.optimizer.beta_1:g}, β₂ = {trace.optimizer.beta_2:g}, "

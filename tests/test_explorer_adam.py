@@ -1,0 +1,112 @@
+"""The slider callbacks of notebooks 05–09: each draws one labelled figure, computes what a
+hand-written loop computes, and rejects bad input with a clear message."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from adam_teach.explorers import adam as adam_explorer  # noqa: E402
+from adam_teach.explorers import compare, epsilon, training  # noqa: E402
+
+from test_notebooks_05_09 import hand_adam  # noqa: E402  (tests/ is on sys.path under pytest)
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    """Collect the figures a callback shows instead of displaying them."""
+    figures = []
+    monkeypatch.setattr(plt, "show", lambda: figures.append(plt.gcf()))
+    yield figures
+    plt.close("all")
+
+
+def assert_labelled(fig, n_axes):
+    axes = fig.get_axes()
+    assert len(axes) == n_axes
+    for ax in axes:
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+        if len([line for line in ax.get_lines() if not line.get_label().startswith("_")]) > 1:
+            assert ax.get_legend() is not None
+
+
+def cubic_grad(x):
+    return 3 * x * x - 4 * x
+
+
+@pytest.mark.parametrize("settings", [
+    {}, dict(learning_rate=0.3, beta_1=0.0, beta_2=0.9, epsilon=1e-3, x0=2.0, steps=40),
+    dict(x0=-0.9, steps=300), dict(x0=0.0)])
+def test_adam_explorer_draws_three_labelled_panels_of_the_right_run(shown, settings):
+    values = {**adam_explorer.DEFAULTS, **settings}
+    adam_explorer.explore_adam(**values)
+    assert len(shown) == 1
+    assert_labelled(shown[0], 3)
+    expected = hand_adam(cubic_grad, values["x0"], values["steps"], values["learning_rate"],
+                         values["beta_1"], values["beta_2"], values["epsilon"])
+    drawn = shown[0].get_axes()[1].get_lines()[1].get_ydata()  # x_t against t
+    # rounding differs (3·x·x vs 3·(x·x)); near a minimum where g → 0 it is amplified to ~1e-6
+    np.testing.assert_allclose(drawn, expected, rtol=1e-6, atol=1e-9)
+
+
+def test_adam_explorer_never_moves_from_the_local_maximum():
+    trace = adam_explorer.adam_trace(x0=0.0, steps=50)
+    assert np.all(trace.x == 0.0)
+
+
+def test_adam_explorer_rejects_bad_values():
+    with pytest.raises(ValueError, match="beta_1"):
+        adam_explorer.adam_trace(beta_1=1.0)
+    with pytest.raises(ValueError, match="learning_rate"):
+        adam_explorer.adam_trace(learning_rate=0.0)
+
+
+def test_epsilon_explorer_gap_is_the_difference_of_the_two_forms(shown):
+    epsilon.explore_epsilon(1e-7)
+    assert_labelled(shown[0], 2)
+    # Keras's form by hand: alpha_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), x −= alpha_t·m/(√v + ε̂)
+    x, m, v, keras = 0.001, 0.0, 0.0, [0.001]
+    for t in range(1, 101):
+        g = cubic_grad(x)
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        x = x - 0.05 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (np.sqrt(v) + 1e-7)
+        keras.append(x)
+    gap = np.abs(hand_adam(cubic_grad, 0.001, 100, 0.05, 0.9, 0.999, 1e-7) - np.array(keras))
+    # FACTS §2: the largest gap is about 5.0e-5, near step 14
+    assert f"{gap.max():.1e}" == "5.0e-05" and gap.argmax() == 14
+    legend = [t.get_text() for t in shown[0].get_axes()[1].get_legend().get_texts()]
+    assert any("5.0e-05 at t = 14" in text for text in legend)
+
+
+@pytest.mark.parametrize("surface", list(compare.SURFACES))
+def test_compare_draws_every_optimiser_with_start_and_end(shown, surface):
+    compare.compare(surface, learning_rate=0.01, noise=0.5, steps=30)
+    assert_labelled(shown[0], 1)
+    labels = [t.get_text() for t in shown[0].get_axes()[0].get_legend().get_texts()]
+    for name in ("SGD", "Momentum", "RMSprop", "Adam"):
+        assert any(label.startswith(name) for label in labels)
+    assert "start" in labels and "end" in labels
+
+
+def test_compare_labels_diverged_runs(shown):
+    compare.compare("Rosenbrock", ("SGD",), learning_rate=0.01)
+    labels = [t.get_text() for t in shown[0].get_axes()[0].get_legend().get_texts()]
+    assert any("diverged" in label for label in labels)
+
+
+def test_compare_rejects_unknown_names():
+    with pytest.raises(ValueError, match="surface must be one of"):
+        compare.compare("banana")
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        compare.compare("saddle", ("Adadelta",))
+
+
+def test_training_explorer_draws_loss_and_boundary(shown):
+    training.explore_training("SGD", 0.5, 20)
+    assert_labelled(shown[0], 2)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        training.explore_training("LBFGS")
