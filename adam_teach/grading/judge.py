@@ -1,0 +1,68 @@
+"""Score each graded item in the grader's own process, from the outcomes the run sent back.
+
+The learner's process only ever reports values; the item's `judge` (from the course
+registry, imported here, never in the learner's process) turns them into points and
+messages. Anything that could not be graded scores 0 with a message saying why.
+"""
+
+import math
+import threading
+from dataclasses import dataclass
+
+from adam_teach.assignments.base import Outcome
+
+from . import wire
+
+# Judges use warnings.catch_warnings and may import TensorFlow: neither is thread-safe, and
+# batches judge from several threads. Judging is quick; one at a time.
+_JUDGING = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    grade_id: str
+    description: str
+    score: float
+    max_score: float
+    messages: tuple
+
+    @property
+    def passed(self):
+        return self.score >= self.max_score
+
+
+def judge_item(item, index, execution):
+    """The ItemResult of `item` (number `index` in its assignment) after `execution`."""
+    raw = [execution.outcomes.get((index, case)) for case in range(len(item.cases))]
+    if any(outcome is None for outcome in raw):
+        why = execution.stopped or "no result came back from the notebook's process"
+        return ItemResult(item.grade_id, item.description, 0.0, item.points,
+                          (f"Not graded: {why}.",))
+    outcomes = [Outcome(value=wire.decode(o["value"]), error=o["error"], mutated=o["mutated"]) for o in raw]
+    try:
+        verdict = item.judge(outcomes)
+        score = _scaled(verdict.score, verdict.max_score, item.points)
+        messages = tuple(str(m) for m in verdict.messages)
+    except Exception as error:  # a value no judge expected: still a 0, never a crash
+        score, messages = 0.0, (f"Failed: the grader could not judge what your code returned "
+                                f"({type(error).__name__}: {str(error)[:300]}).",)
+    return ItemResult(item.grade_id, item.description, score, item.points, messages)
+
+
+def _scaled(score, max_score, points):
+    score, max_score = float(score), float(max_score)
+    if not math.isfinite(score) or not math.isfinite(max_score) or max_score <= 0:
+        return 0.0
+    return min(max(score / max_score * points, 0.0), points)
+
+
+def judge_all(assignment, execution):
+    with _JUDGING:
+        return [judge_item(item, index, execution) for index, item in enumerate(assignment.items)]
+
+
+def calls_for(assignment):
+    """The hidden calls of every item, in order, wire-encoded for the learner's process."""
+    return [{"item": k, "case": j, "function": case.function, "args": wire.encode(tuple(case.args)),
+             "kwargs": wire.encode(dict(case.kwargs))}
+            for k, item in enumerate(assignment.items) for j, case in enumerate(item.cases)]

@@ -1,0 +1,183 @@
+"""The learner's process: run the notebook's code cells, then call the learner's functions.
+
+Started by `sandbox.execute` in a new `python -I`, with its limits already set from
+outside. It reads one job (JSON) from stdin, and writes one JSON line
+per event to file descriptor FD (never stdout, which is the learner's printed output):
+
+    {"event": "cell", "index": i}                          cell i starts
+    {"event": "cell_done", "index": i, "error": "..."}     cell i finished ("" = no error)
+    {"event": "call", "item": k, "case": j}                case j of item k starts
+    {"event": "outcome", "item": k, "case": j, "value": <wire>, "error": "...", "mutated": b}
+    {"event": "done"}
+
+Nothing here decides a score: the values go back to the grader, which judges them in its own
+process. A submission can lie on this channel, but a lie is only "my function returned X",
+which the judge marks like any other answer.
+"""
+
+import gc
+import io
+import json
+import os
+import signal
+import sys
+
+TRACEBACK_LIMIT = 2_000
+
+
+class CellTimeout(Exception):
+    """Raised in the learner's code by our alarm when a cell or call runs too long."""
+
+
+class CappedStream(io.TextIOBase):
+    """sys.stdout / sys.stderr for the learner: writes to fd 1 until `limit` bytes, then drops."""
+
+    def __init__(self, fd, limit):
+        self.fd, self.left = fd, limit
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        if self.left > 0:
+            data = str(text).encode("utf-8", "replace")[: self.left]
+            self.left -= len(data)
+            try:
+                os.write(self.fd, data)
+            except OSError:
+                self.left = 0
+        return len(text)
+
+    def isatty(self):
+        return False
+
+
+class Channel:
+    def __init__(self, fd):
+        from adam_teach.grading import wire
+
+        self.fd, self.wire = fd, wire
+
+    def send(self, **message):
+        data = self.wire.dumps(message)
+        while data:
+            try:
+                data = data[os.write(self.fd, data):]
+            except OSError:  # the learner closed our descriptor: the grader sees no outcome
+                return
+
+
+def _alarm(signum, frame):
+    raise CellTimeout("ran longer than the time limit")
+
+
+def _arm(seconds):
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+
+def _disarm():
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _describe(error):
+    try:
+        text = f"{type(error).__name__}: {error}"
+    except Exception:
+        text = type(error).__name__
+    return text[:TRACEBACK_LIMIT]
+
+
+def make_shell():
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    config.InteractiveShell.colors = "NoColor"
+    return InteractiveShell(config=config)
+
+
+def run_cells(shell, cells, timeout, channel):
+    for cell in cells:
+        channel.send(event="cell", index=cell["index"])
+        error = ""
+        try:
+            _arm(timeout)
+            result = shell.run_cell(cell["source"], store_history=False, silent=False)
+            _disarm()
+            if result.error_in_exec is not None:
+                error = _describe(result.error_in_exec)
+            elif result.error_before_exec is not None:
+                error = _describe(result.error_before_exec)
+        except BaseException as failure:  # our alarm may land outside IPython's own handler
+            _disarm()
+            error = _describe(failure)
+        if error:
+            _forget_failure(shell)
+        channel.send(event="cell_done", index=cell["index"], error=error)
+
+
+def _forget_failure(shell):
+    """Drop the references a failed cell's traceback keeps to its frames (a memory bomb's
+    list, say), as a kernel restart would, so later cells have memory to run in."""
+    result = shell.last_execution_result
+    for error in (getattr(result, "error_in_exec", None), getattr(result, "error_before_exec", None)):
+        if error is not None:
+            error.__traceback__ = None
+    shell.last_execution_result = None
+    shell.InteractiveTB.tb = None
+    for name in ("last_type", "last_value", "last_traceback", "last_exc"):
+        if hasattr(sys, name):
+            setattr(sys, name, None)
+    gc.collect()
+
+
+def call_functions(namespace, calls, timeout, channel):
+    """Each hidden case through `assignments.base.call_case`, which copies the arguments,
+    resolves function references and notes in-place changes; the values go back as JSON."""
+    from adam_teach.assignments.base import Case, call_case
+    from adam_teach.grading import wire
+
+    for call in calls:
+        channel.send(event="call", item=call["item"], case=call["case"])
+        try:
+            _arm(timeout)
+            case = Case(call["function"], tuple(wire.decode(call["args"])), wire.decode(call["kwargs"]))
+            outcome = call_case(case, namespace)
+            value, error, mutated = wire.encode(outcome.value), outcome.error, outcome.mutated
+            _disarm()
+        except BaseException as failure:  # SystemExit, our alarm outside call_case, ...
+            _disarm()
+            value, error, mutated = None, _describe(failure), False
+        channel.send(event="outcome", item=call["item"], case=call["case"], value=value,
+                     error=str(error)[:TRACEBACK_LIMIT], mutated=bool(mutated))
+
+
+def main(argv):
+    """argv: [package root, channel fd, output limit in bytes]."""
+    channel_fd, output_limit = int(argv[1]), int(argv[2])
+    job = json.loads(sys.stdin.buffer.read())  # blocks until the grader has set our limits
+    if job["rlimits"]:  # a platform without prlimit: set them ourselves, before any cell
+        from adam_teach.grading.sandbox.limits import apply_to_self
+
+        apply_to_self(job["rlimits"])
+    if job["uid"] is not None:
+        from adam_teach.grading.sandbox.limits import drop_privileges
+
+        drop_privileges(job["uid"], job["gid"])
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.chdir(job["workdir"])
+    sys.path.insert(0, job["workdir"])
+    sys.stdout = sys.stderr = CappedStream(1, output_limit)  # one budget for both
+    channel = Channel(channel_fd)
+    shell = make_shell()
+    run_cells(shell, job["cells"], job["timeout"], channel)
+    call_functions(shell.user_ns, job["calls"], job["timeout"], channel)
+    channel.send(event="done")
+    os._exit(0)  # skip the learner's atexit handlers and IPython's shutdown
+
+
+if __name__ == "__main__":
+    main(sys.argv)
