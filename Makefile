@@ -40,5 +40,9 @@ execute-notebooks: setup-dev
 release: setup-dev
 	$(BIN)/adam-teach release
 
+# A static copy of the course in site/: every notebook's stored outputs and figures, no kernel.
+html: setup
+	$(PY) -m adam_teach.site site
+
 clean:
 	rm -rf $(VENV) build site .pytest_cache

@@ -72,7 +72,11 @@ def format_minutes(minutes):
         return f"{hours} h" if hours else f"{rest} min"
 
     low, high = minutes
-    return one(low) if low == high else f"{one(low)}–{one(high)}"
+    if low == high:
+        return one(low)
+    if high < 60:
+        return f"{int(round(low))}–{int(round(high))} min"
+    return f"{one(low)} – {one(high)}"
 
 
 def estimated_minutes(text):
@@ -116,7 +120,7 @@ def collect_pages(root):
             for section, _, _ in SECTIONS}
 
 
-def _relink(html, section):
+def _relink(html):
     """Links between notebooks point at .ipynb files; on the site they point at .html pages.
     `../solutions/x.ipynb` -> `../solutions/x.html`; links to other sites are left alone."""
 
@@ -140,7 +144,7 @@ def notebook_html(page, previous, following, exporter):
     }
     resources = {"metadata": {"name": page.title}, "course_nav": nav}
     html, _ = exporter.from_notebook_node(nb, resources=resources)
-    return _relink(html, page.section)
+    return _relink(html)
 
 
 def make_exporter():

@@ -1,0 +1,141 @@
+"""End to end in a real browser: the course's sliders work in JupyterLab and Notebook 7.
+
+For each case a Jupyter server from this environment serves a temporary copy of
+notebooks/, Chromium (Debian's, driven by Playwright) opens the notebook, runs all cells,
+moves the learning-rate slider and one other slider of the interact widget, and the test
+checks that the widget's figure changed each time, that no widget error or Python error is
+shown and that the page logged no JavaScript error. Screenshots of every step are written
+to test-artifacts/browser/.
+
+Without Chromium the tests are skipped with a message saying how to install it.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import warnings
+
+import pytest
+
+import browser_support as bs
+
+# Chromium and the first kernel start can be slow on a loaded 2-core machine.
+TIMEOUT_MS = 180_000
+LEARNING_RATE = r"learning|^\s*α|alpha|^\s*lr\b"
+
+CASES = [
+    pytest.param("lab", "05_adam_from_scratch.ipynb", id="lab-05-adam-explorer"),
+    pytest.param("lab", "01_*.ipynb", id="lab-01-gradient-descent"),
+    pytest.param("notebook", "05_adam_from_scratch.ipynb", id="notebook7-05-adam-explorer"),
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is missing: "
+                                   "pip install -r requirements-dev.txt")
+    executable = bs.find_chromium()
+    if executable is None:
+        pytest.skip(bs.INSTALL_HINT)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=bs.CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def servers(tmp_path):
+    """A JupyterLab or Notebook 7 server on its own copy of notebooks/, stopped (with its
+    kernels) when the test ends, whatever happened."""
+    started = []
+
+    def server(app):
+        started.append(bs.JupyterServer(app, bs.REPO / "notebooks", tmp_path / app))
+        return started[-1].start()
+
+    try:
+        yield server
+    finally:
+        for running in started:
+            running.stop()
+
+
+def notebook_name(pattern):
+    matches = sorted(p.name for p in (bs.REPO / "notebooks").glob(pattern))
+    assert matches, f"no notebook notebooks/{pattern} (the course needs it)"
+    return matches[0]
+
+
+@pytest.mark.parametrize("app, pattern", CASES)
+def test_sliders_redraw_the_figure(chromium, servers, app, pattern, request):
+    name = notebook_name(pattern)
+    server = servers(app)
+    artifacts = bs.ARTIFACTS / request.node.callspec.id
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
+
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    console = bs.ConsoleWatcher(context)
+    page = context.new_page()
+    baseline = []  # errors the server's own file list logs, before any notebook is open
+    try:
+        if app == "notebook":
+            page, baseline = bs.open_from_tree(page, server, name, console, TIMEOUT_MS)
+            if baseline:
+                warnings.warn("Notebook 7's file list (/tree, no notebook open) logs these JavaScript "
+                              "errors, so they are not held against the course: " + "; ".join(baseline))
+        else:
+            bs.open_notebook(page, server, name, TIMEOUT_MS)
+        page.screenshot(path=artifacts / "1-opened.png")
+        bs.run_all_cells(page, TIMEOUT_MS)
+        explorer = bs.interact_with_slider(page, LEARNING_RATE, TIMEOUT_MS)
+        explorer.scroll_into_view_if_needed()
+        figure = bs.figure_sources(explorer)
+        assert figure, "the interact widget shows no figure after Run All Cells"
+        assert all(src.startswith("data:image/png") for src in figure), figure[0][:60]
+        explorer.screenshot(path=artifacts / "2-after-run-all.png")
+
+        labels = bs.slider_labels(explorer)
+        other = next((label for label in labels if not re.search(LEARNING_RATE, label, re.I)), None)
+        assert other is not None, f"the explorer has no slider besides the learning rate: {labels}"
+        for step, (what, label_pattern) in enumerate([("learning-rate", LEARNING_RATE),
+                                                       ("other-slider", "^" + re.escape(other) + "$")], start=3):
+            target = bs.slider(explorer, label_pattern)
+            before, after = bs.move_slider(page, target)
+            assert after != before, f"slider {target.locator('.widget-label').inner_text()!r} did not move"
+            new_figure = bs.wait_for_new_figure(page, explorer, figure, TIMEOUT_MS)
+            explorer.screenshot(path=artifacts / f"{step}-moved-{what}.png")
+            assert new_figure != figure, "the figure did not change"
+            figure = new_figure
+
+        page.screenshot(path=artifacts / "5-page.png")
+        assert bs.visible_widget_errors(page) == []
+        errors = console.on_page(page, ignore=baseline)
+        assert errors == [], "JavaScript errors on the notebook's page:\n" + "\n".join(errors)
+        others = console.elsewhere(page, ignore=baseline)
+        if others:
+            warnings.warn("JavaScript errors on other pages of the server (not the notebook's): "
+                          + "; ".join(others))
+    except Exception:
+        page.screenshot(path=artifacts / "failure.png")
+        (artifacts / "server.log").write_text(server.log())
+        (artifacts / "console-errors.txt").write_text(console.details())
+        raise
+    finally:
+        context.close()
+
+
+def test_without_chromium_the_browser_tests_are_skipped_saying_how_to_install_it():
+    """Run this module's slider tests where no Chromium can be found: skipped, not passed."""
+    env = dict(os.environ, ADAM_TEACH_CHROMIUM=str(bs.REPO / "no-such-chromium"))
+    completed = subprocess.run(
+        [sys.executable, "-m", "pytest", __file__, "-k", "sliders_redraw", "-rs", "-p", "no:cacheprovider"],
+        cwd=bs.REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stdout[-3000:]
+    assert f"{len(CASES)} skipped" in completed.stdout and "passed" not in completed.stdout.splitlines()[-1]
+    assert "apt-get install chromium" in completed.stdout

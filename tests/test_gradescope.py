@@ -1,0 +1,224 @@
+"""`adam-teach gradescope`: the autograder zip has Gradescope's layout, and its
+run_autograder, unpacked into a folder laid out like /autograder, grades real notebooks
+into a results.json in Gradescope's format (FACTS §10).
+
+setup.sh is only checked for syntax (`bash -n`) and content: its installs are replaced by
+the already-installed environment (AUTOGRADER_PYTHON), as the brief for this test says.
+"""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from adam_teach import assignments
+
+REPO = Path(__file__).resolve().parents[1]
+EXERCISES = ["01_gradient_descent", "03_adam"]
+TOP_LEVEL = {"score", "execution_time", "output", "output_format", "visibility", "stdout_visibility",
+             "tests", "leaderboard"}
+TEST_FIELDS = {"score", "max_score", "status", "name", "number", "output", "output_format", "tags", "visibility"}
+VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+FORMATS = {"text", "html", "md", "ansi", "simple_format"}
+
+
+def max_points(exercise):
+    """What the grader's registry says the exercise is worth."""
+    return sum(item.points for item in assignments.get(exercise).items)
+
+
+def adam_teach_cli(*args, cwd=REPO):
+    return subprocess.run([sys.executable, "-m", "adam_teach.cli", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)
+
+
+def build_zip(out, *exercises):
+    """`adam-teach gradescope --out OUT --exercise X ...`, which must succeed."""
+    args = ["gradescope", "--out", str(out)]
+    for exercise in exercises:
+        args += ["--exercise", exercise]
+    completed = adam_teach_cli(*args)
+    assert completed.returncode == 0, completed.stderr
+    assert out.is_file()
+    return out
+
+
+@pytest.fixture(scope="module")
+def autograder_zip(tmp_path_factory):
+    return build_zip(tmp_path_factory.mktemp("zip") / "adam-teach-autograder.zip", *EXERCISES)
+
+
+def autograder_dir(tmp_path, zip_path):
+    """tmp_path/autograder/{source,submission,results}, the zip unpacked into source/ the
+    way Gradescope does it (with the files' permissions)."""
+    root = tmp_path / "autograder"
+    for name in ("source", "submission", "results"):
+        (root / name).mkdir(parents=True)
+    with zipfile.ZipFile(zip_path) as archive:
+        for info in archive.infolist():
+            target = root / "source" / info.filename
+            archive.extract(info, root / "source")
+            mode = info.external_attr >> 16
+            if mode and not info.is_dir():
+                os.chmod(target, stat.S_IMODE(mode))
+    return root
+
+
+def run_autograder(root, *notebooks, as_files=None):
+    """Copy the notebooks into submission/ and run source/run_autograder; return results.json."""
+    for notebook in notebooks:
+        target = root / "submission" / Path(notebook).name
+        target.write_bytes(Path(notebook).read_bytes())
+    for name, text in (as_files or {}).items():
+        (root / "submission" / name).write_text(text, encoding="utf-8")
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable, AUTOGRADER_USER="")
+    env.pop("PYTHONPATH", None)
+    completed = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, cwd=root,
+                               capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stderr
+    results = root / "results" / "results.json"
+    assert results.is_file(), f"run_autograder wrote no results.json:\n{completed.stdout}\n{completed.stderr}"
+    return json.loads(results.read_text(encoding="utf-8"))
+
+
+def assert_gradescope_format(results):
+    assert set(results) <= TOP_LEVEL, set(results) - TOP_LEVEL
+    assert isinstance(results["score"], (int, float))
+    assert isinstance(results["execution_time"], (int, float)) and results["execution_time"] >= 0
+    assert isinstance(results["output"], str)
+    assert results.get("output_format", "text") in FORMATS
+    assert results.get("visibility", "visible") in VISIBILITY
+    assert results.get("stdout_visibility", "hidden") in VISIBILITY
+    for test in results["tests"]:
+        assert set(test) <= TEST_FIELDS, set(test) - TEST_FIELDS
+        assert {"score", "max_score", "status", "name", "output"} <= set(test)
+        assert test["status"] in {"passed", "failed"}
+        assert 0 <= test["score"] <= test["max_score"]
+        assert (test["status"] == "passed") == (test["score"] == test["max_score"])
+        assert test.get("visibility", "visible") in VISIBILITY
+        assert test.get("output_format", "text") in FORMATS
+    assert results["score"] == pytest.approx(sum(test["score"] for test in results["tests"]))
+
+
+def wrong_adam(tmp_path):
+    """The solution of 03_adam with ε moved inside the square root (FACTS §7)."""
+    notebook = json.loads((REPO / "solutions" / "03_adam.ipynb").read_text(encoding="utf-8"))
+    changed = 0
+    for cell in notebook["cells"]:
+        source = "".join(cell["source"])
+        if "np.sqrt(v_hat) + epsilon" in source:
+            cell["source"] = source.replace("np.sqrt(v_hat) + epsilon", "np.sqrt(v_hat + epsilon)")
+            changed += 1
+    assert changed == 1, "the solution no longer has the line this test changes"
+    path = tmp_path / "03_adam.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return path
+
+
+def test_zip_has_gradescopes_layout(autograder_zip, tmp_path):
+    with zipfile.ZipFile(autograder_zip) as archive:
+        names = set(archive.namelist())
+        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
+        config = json.loads(archive.read("autograder.json"))
+        setup = archive.read("setup.sh").decode()
+    assert {"setup.sh", "run_autograder", "adam-teach/pyproject.toml",
+            "adam-teach/adam_teach/grading/command.py", "adam-teach/adam_teach/gradescope.py"} <= names
+    assert {f"adam-teach/exercises/{name}" for name in os.listdir(REPO / "exercises")} <= names
+    assert not [n for n in names if n.startswith("adam-teach/solutions") or "__pycache__" in n or n.endswith(".pyc")]
+    assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
+    assert config == {"exercises": EXERCISES, "tensorflow": False}
+    assert '"./adam-teach"' in setup and "[keras]" not in setup  # no TensorFlow for 01 and 03
+
+    root = autograder_dir(tmp_path, autograder_zip)
+    for script in ("setup.sh", "run_autograder"):
+        check = subprocess.run(["bash", "-n", str(root / "source" / script)], capture_output=True, text=True)
+        assert check.returncode == 0, f"{script}: {check.stderr}"
+
+
+def test_tensorflow_only_when_the_keras_exercise_is_graded(tmp_path):
+    out = build_zip(tmp_path / "keras.zip", "04_adam_vs_keras")
+    with zipfile.ZipFile(out) as archive:
+        assert '"./adam-teach[keras]"' in archive.read("setup.sh").decode()
+        assert json.loads(archive.read("autograder.json"))["tensorflow"] is True
+
+
+def test_unknown_exercise_is_a_clear_error(tmp_path):
+    completed = adam_teach_cli("gradescope", "--out", str(tmp_path / "x.zip"), "--exercise", "03_adma")
+    assert completed.returncode == 2
+    assert "unknown exercise 03_adma" in completed.stderr and "03_adam" in completed.stderr
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_solution_gets_full_marks(autograder_zip, tmp_path):
+    results = run_autograder(autograder_dir(tmp_path, autograder_zip), REPO / "solutions" / "03_adam.ipynb")
+    assert_gradescope_format(results)
+    assert results["tests"], results["output"]
+    assert all(test["status"] == "passed" for test in results["tests"]), results["tests"]
+    assert results["score"] == pytest.approx(max_points("03_adam"))
+
+
+def test_wrong_submission_loses_points_and_says_why(autograder_zip, tmp_path):
+    results = run_autograder(autograder_dir(tmp_path, autograder_zip), wrong_adam(tmp_path))
+    assert_gradescope_format(results)
+    failed = [test for test in results["tests"] if test["status"] == "failed"]
+    assert failed and any(test["name"].startswith("adam_step") for test in failed), results["tests"]
+    assert 0 < results["score"] < max_points("03_adam")  # partial credit for the items it gets right
+    assert all(test["output"].strip() for test in failed)
+    assert any("square root" in test["output"] for test in failed), "the grader's diagnosis did not reach results.json"
+
+
+def test_unfilled_exercise_scores_zero(autograder_zip, tmp_path):
+    results = run_autograder(autograder_dir(tmp_path, autograder_zip), REPO / "exercises" / "03_adam.ipynb")
+    assert_gradescope_format(results)
+    assert results["score"] == 0 and results["tests"]
+    assert sum(test["max_score"] for test in results["tests"]) == pytest.approx(max_points("03_adam"))
+
+
+def test_several_notebooks_are_merged_into_one_results_json(autograder_zip, tmp_path):
+    root = autograder_dir(tmp_path, autograder_zip)
+    results = run_autograder(root, REPO / "solutions" / "01_gradient_descent.ipynb", wrong_adam(tmp_path))
+    assert_gradescope_format(results)
+    names = [test["name"] for test in results["tests"]]
+    assert any(name.startswith("01_gradient_descent.ipynb: ") for name in names), names
+    assert any(name.startswith("03_adam.ipynb: ") for name in names), names
+    total = sum(test["max_score"] for test in results["tests"])
+    assert total == pytest.approx(max_points("01_gradient_descent") + max_points("03_adam"))
+    assert max_points("01_gradient_descent") <= results["score"] < total
+
+
+def test_the_same_exercise_twice_counts_once(autograder_zip, tmp_path):
+    root = autograder_dir(tmp_path, autograder_zip)
+    copy = tmp_path / "copy of 03_adam.ipynb"
+    copy.write_bytes((REPO / "solutions" / "03_adam.ipynb").read_bytes())
+    results = run_autograder(root, REPO / "solutions" / "03_adam.ipynb", copy)
+    assert_gradescope_format(results)
+    assert results["score"] == pytest.approx(max_points("03_adam"))
+    assert "only the better one" in results["output"]
+
+
+def test_exercise_not_graded_by_this_assignment_scores_zero(autograder_zip, tmp_path):
+    results = run_autograder(autograder_dir(tmp_path, autograder_zip), REPO / "solutions" / "02_moving_averages.ipynb")
+    assert_gradescope_format(results)
+    assert results["score"] == 0
+    assert "does not grade" in results["output"] and "02_moving_averages" in results["output"]
+
+
+def test_no_notebook_submitted(autograder_zip, tmp_path):
+    results = run_autograder(autograder_dir(tmp_path, autograder_zip), as_files={"answer.py": "print(1)\n"})
+    assert_gradescope_format(results)
+    assert results["score"] == 0 and results["tests"] == []
+    assert ".ipynb" in results["output"] and "answer.py" in results["output"]
+
+
+def test_keras_exercise_is_graded_with_real_tensorflow(tmp_path):
+    """Exercise 04's hidden tests compare with real tf.keras: its autograder installs
+    TensorFlow and grades the solution with full marks."""
+    out = build_zip(tmp_path / "keras.zip", "04_adam_vs_keras")
+    results = run_autograder(autograder_dir(tmp_path, out), REPO / "solutions" / "04_adam_vs_keras.ipynb")
+    assert_gradescope_format(results)
+    assert results["score"] == pytest.approx(max_points("04_adam_vs_keras")), results["output"]

@@ -1,0 +1,115 @@
+"""The static site (`make html`, adam_teach.site): built from the notebooks' stored outputs
+with nbconvert, one page per notebook with its figures, an index with the syllabus."""
+
+import html
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from adam_teach import site
+
+REPO = Path(__file__).resolve().parents[1]
+SECTIONS = ("notebooks", "exercises", "solutions")
+EMBEDDED_PNG = re.compile(r'<img[^>]*\ssrc="data:image/png;base64,')
+
+
+def course_notebooks():
+    return [(section, path) for section in SECTIONS for path in sorted((REPO / section).glob("*.ipynb"))]
+
+
+def png_outputs(path):
+    nb = nbformat.read(path, as_version=4)
+    return sum("image/png" in output.get("data", {}) for cell in nb.cells for output in cell.get("outputs", []))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    completed = subprocess.run([sys.executable, "-m", "adam_teach.site", str(out), "--root", str(REPO)],
+                               capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr == "", completed.stderr  # e.g. a notebook without an estimated time
+    return out
+
+
+def test_the_course_has_notebooks():
+    sections = {section for section, _ in course_notebooks()}
+    assert sections == set(SECTIONS), sections
+
+
+@pytest.mark.parametrize("section, path", course_notebooks(), ids=lambda v: getattr(v, "name", v))
+def test_every_notebook_has_a_page_with_its_figures(built, section, path):
+    page = built / section / f"{path.stem}.html"
+    assert page.is_file()
+    text = page.read_text(encoding="utf-8")
+    assert len(EMBEDDED_PNG.findall(text)) >= png_outputs(path)
+    assert 'href="../index.html"' in text
+
+
+def test_figures_are_there_to_see(built):
+    """The course has figures at all, so the count above is not trivially 0 >= 0."""
+    total = sum(png_outputs(path) for _, path in course_notebooks() if _ == "notebooks")
+    assert total >= 10
+    assert all(png_outputs(path) >= 1 for path in (REPO / "notebooks").glob("0[1-9]_*.ipynb"))
+
+
+def test_index_links_every_page_with_title_and_time(built):
+    index = (built / "index.html").read_text(encoding="utf-8")
+    for section, path in course_notebooks():
+        assert f'href="{section}/{path.stem}.html"' in index, path
+    for path in sorted((REPO / "notebooks").glob("*.ipynb")):
+        page = site.read_page(path, "notebooks")
+        assert page.minutes, f"{path.name}: no estimated time in its first markdown cell"
+        assert html.escape(page.title) in index and page.time in index
+
+
+def test_links_between_pages_resolve(built):
+    for page in built.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for target in re.findall(r'href="([^"#?]+)(?:#[^"]*)?"', text):
+            if "://" in target or target.startswith(("mailto:", "data:")):
+                continue
+            assert not target.endswith(".ipynb"), f"{page.name} links a notebook file: {target}"
+            if target.endswith(".html"):
+                assert (page.parent / target).resolve().is_file(), f"{page.name}: broken link {target}"
+
+
+def test_pages_show_stored_outputs_without_running_anything(tmp_path):
+    """A stored output that running the cell could never produce is what the page shows."""
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 01 · A title\n\n**Estimated time:** 20–30 minutes"),
+                nbformat.v4.new_code_cell("print(1)", outputs=[
+                    nbformat.v4.new_output("stream", name="stdout", text="stored, not re-run\n")])]
+    nbformat.write(nb, tmp_path / "notebooks" / "01_a.ipynb")
+    pages = site.build_site(tmp_path, tmp_path / "out")
+    text = (tmp_path / "out" / "notebooks" / "01_a.html").read_text(encoding="utf-8")
+    assert "stored, not re-run" in text
+    assert [(p.title, p.minutes) for p in pages["notebooks"]] == [("01 · A title", (20.0, 30.0))]
+    assert "20–30 min" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text, minutes", [
+    ("**Estimated time:** 30 minutes", (30, 30)),
+    ("Estimated time: 20–30 min", (20, 30)),
+    ("Time: about 1 hour", (60, 60)),
+    ("Prerequisites: 04 (and 01-03).\n\nEstimated time: 40 minutes", (40, 40)),
+    ("No time given here.", ()),
+])
+def test_estimated_minutes(text, minutes):
+    assert site.estimated_minutes(text) == minutes
+
+
+def test_format_minutes():
+    assert [site.format_minutes(m) for m in [(), (15, 15), (20, 30), (90, 90), (305, 305)]] == \
+        ["—", "15 min", "20–30 min", "1 h 30 min", "5 h 5 min"]
+
+
+def test_no_notebooks_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no notebooks under"):
+        site.build_site(tmp_path, tmp_path / "out")
