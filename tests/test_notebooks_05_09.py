@@ -408,3 +408,16 @@ def test_learning_rate_table_in_09():
     assert finals[20.0] > 10 * finals[5.0]  # "too large: far worse"
     adam_1 = hand_adam(grad, theta_0, 300, 1.0)[-1]
     assert network.loss(adam_1, X, y) > 10 * network.loss(hand_adam(grad, theta_0, 300, 0.1)[-1], X, y)
+
+
+def test_too_large_learning_rates_in_notebook_09_prose():
+    """09's prose: SGD α = 10 and Adam α = 1 end ~10× worse than α = 5 and 0.1 (300 epochs)."""
+    from adam_teach.optimizers import SGD
+
+    X, y = network.two_moons()
+    objective, theta0 = network.network_objective(X, y), network.initial_parameters()
+    final = {name: run(opt, objective, theta0, 300).f[-1] for name, opt in
+             {"sgd 10": SGD(10.0), "adam 1": Adam(1.0), "sgd 5": SGD(5.0), "adam 0.1": Adam(0.1)}.items()}
+    assert f"{final['sgd 10']:.2f}" == "0.14" and f"{final['adam 1']:.2f}" == "0.36"
+    assert f"{final['sgd 5']:.3f}" == "0.016" and f"{final['adam 0.1']:.3f}" == "0.014"
+    assert final["sgd 10"] > 8 * final["sgd 5"] and final["adam 1"] > 8 * final["adam 0.1"]
