@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import validation
 from .base import Optimizer
 
 
@@ -22,10 +21,6 @@ class Adagrad(Optimizer):
     initial_accumulator_value: float = 0.1
     epsilon: float = 1e-7
 
-    def __post_init__(self):
-        super().__post_init__()
-        validation.non_negative("initial_accumulator_value", self.initial_accumulator_value)
-        validation.non_negative("epsilon", self.epsilon)
 
     def init(self, x):
         return AdagradState(t=0, s=self.zeros(x) + self.cast(self.initial_accumulator_value))

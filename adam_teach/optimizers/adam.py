@@ -16,7 +16,6 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from .. import validation
 from .base import Optimizer
 
 
@@ -42,11 +41,6 @@ class Adam(Optimizer):
     epsilon_hat: bool = False
     amsgrad: bool = False
 
-    def __post_init__(self):
-        super().__post_init__()
-        validation.decay_rate("beta_1", self.beta_1)
-        validation.decay_rate("beta_2", self.beta_2)
-        validation.non_negative("epsilon", self.epsilon)
 
     def init(self, x):
         v_max = self.zeros(x) if self.amsgrad else None
@@ -102,9 +96,6 @@ class AdamW(Adam):
 
     weight_decay: float = 0.004
 
-    def __post_init__(self):
-        super().__post_init__()
-        validation.non_negative("weight_decay", self.weight_decay)
 
     def step(self, x, g, state):
         decayed = x - x * self.cast(self.weight_decay) * self.cast(self.learning_rate)

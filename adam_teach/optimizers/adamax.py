@@ -9,7 +9,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import validation
 from .base import Optimizer
 
 
@@ -26,11 +25,6 @@ class AdaMax(Optimizer):
     beta_2: float = 0.999
     epsilon: float = 1e-7
 
-    def __post_init__(self):
-        super().__post_init__()
-        validation.decay_rate("beta_1", self.beta_1)
-        validation.decay_rate("beta_2", self.beta_2)
-        validation.non_negative("epsilon", self.epsilon)
 
     def init(self, x):
         return AdaMaxState(t=0, m=self.zeros(x), u=self.zeros(x))

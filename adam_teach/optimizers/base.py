@@ -8,11 +8,23 @@ of named internals for this step (m̂, v̂, the effective step size, ...), which
 `adam_teach.run` records.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
 from .. import validation
+
+# Every hyper-parameter is checked by its name, so no optimiser can forget a check.
+CHECKS = {
+    "learning_rate": validation.positive_finite,
+    "beta_1": validation.decay_rate,
+    "beta_2": validation.decay_rate,
+    "momentum": validation.decay_rate,
+    "rho": validation.decay_rate,
+    "epsilon": validation.non_negative,
+    "weight_decay": validation.non_negative,
+    "initial_accumulator_value": validation.non_negative,
+}
 
 
 @dataclass(frozen=True)
@@ -21,7 +33,10 @@ class Optimizer:
     dtype: str = field(default="float64", kw_only=True)
 
     def __post_init__(self):
-        validation.positive_finite("learning_rate", self.learning_rate)
+        for hyper_parameter in fields(self):
+            check = CHECKS.get(hyper_parameter.name)
+            if check:
+                check(hyper_parameter.name, getattr(self, hyper_parameter.name))
         object.__setattr__(self, "dtype", validation.float_dtype(self.dtype))
 
     def cast(self, value):

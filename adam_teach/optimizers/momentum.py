@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import validation
 from .base import Optimizer
 
 
@@ -27,9 +26,6 @@ class Momentum(Optimizer):
     momentum: float = 0.9
     damped: bool = False
 
-    def __post_init__(self):
-        super().__post_init__()
-        validation.decay_rate("momentum", self.momentum)
 
     def init(self, x):
         return MomentumState(t=0, m=self.zeros(x))

@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import validation
 from .base import Optimizer
 
 
@@ -22,10 +21,6 @@ class RMSprop(Optimizer):
     rho: float = 0.9
     epsilon: float = 1e-7
 
-    def __post_init__(self):
-        super().__post_init__()
-        validation.decay_rate("rho", self.rho)
-        validation.non_negative("epsilon", self.epsilon)
 
     def init(self, x):
         return RMSpropState(t=0, v=self.zeros(x))
