@@ -1,10 +1,16 @@
 """Shared plotting helpers: one colour-blind-safe palette, labelled axes, marked start
 and end points. Every figure in the course is drawn with these."""
 
+import io
+
 import matplotlib
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
 
 # Okabe & Ito (2008), safe for the common forms of colour blindness.
 PALETTE = {
@@ -51,14 +57,16 @@ def subplots(ncols=1, nrows=1, width=5.0, height=3.6, **kwargs):
     return fig, axes.ravel() if nrows * ncols > 1 else axes[0, 0]
 
 
-def label(ax, title, xlabel, ylabel, legend=None):
-    """Title and axis labels; a legend whenever the axes hold more than one labelled artist."""
-    ax.set_title(title)
+def label(ax, title, xlabel, ylabel, legend=None, loc="best", title_y=None):
+    """Title and axis labels; a legend whenever the axes hold more than one labelled artist.
+    A fixed legend `loc` and title height `title_y` (1.0: just above the axes) keep
+    matplotlib from searching for a place on every draw."""
+    ax.set_title(title, y=title_y)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     labelled = [h for h in ax.get_legend_handles_labels()[1] if not h.startswith("_")]
     if legend or (legend is None and len(labelled) > 1):
-        ax.legend(loc="best", fontsize=8)
+        ax.legend(loc=loc, fontsize=8)
     return ax
 
 
@@ -104,6 +112,117 @@ def plot_path_2d(ax, xs, label=None, color=PALETTE["blue"], with_labels=False):
     xs = np.asarray(xs)
     ax.plot(xs[:, 0], xs[:, 1], ".-", color=color, lw=1, ms=3, label=label)
     mark_start_end(ax, xs[:, 0], xs[:, 1], color, with_labels=with_labels)
+
+
+def png_bytes(rgba):
+    """PNG of an RGBA pixel array, without its alpha channel (the course's figures are
+    opaque): zlib level 3 is as small as the default level 6 here and faster."""
+    buffer = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="png", compress_level=3)
+    return buffer.getvalue()
+
+
+def show_png(png):
+    """Show PNG bytes as the output of the running cell (or of the interact widget whose
+    callback is running): one image, exactly these bytes."""
+    from IPython.display import Image as PNGImage, display
+
+    display(PNGImage(data=png, format="png"))
+
+
+class LiveFigure:
+    """A figure that a slider callback redraws in place (matplotlib's "blitting").
+
+    Everything but the `changing` artists (background, frames, titles, axis labels) is
+    drawn once and kept as pixels; each `png()` copies those pixels back, draws only the
+    changing artists on top (in the given order), pastes the legends over them and encodes
+    the result. Drawing text is most of matplotlib's time, and most text never changes.
+
+    Each legend gets an opaque frame, is drawn once at each place in `legend_places`
+    (legend -> locations such as "upper right") and pasted, on every update, at the place
+    that hides the fewest points of its axes' lines.
+
+    For a changing Axis (its ticks and tick labels) the axis label stays in the kept
+    pixels, so it needs a fixed position: call `axis.set_label_coords(...)` first; titles
+    need a fixed height too (`set_title(..., y=1.0)`)."""
+
+    def __init__(self, figure, changing, legend_places=None):
+        self.figure = figure
+        self.changing = list(changing)
+        self.legend_places = dict(legend_places or {})
+        for artist in self.changing:
+            artist.set_animated(True)
+        for legend in self.legend_places:
+            legend.set_frame_on(True)
+            legend.get_frame().set_alpha(1.0)
+            legend.set_animated(True)
+        self._axes_labels = [a.label for a in self.changing if isinstance(a, Axis)]
+        self._background = None
+        self._pasted = {}  # (legend, place) -> (pixels, box in display coordinates)
+
+    def _draw_background(self):
+        canvas = self.figure.canvas
+        canvas.draw()  # leaves out the animated artists: the changing ones and the legends
+        for axis_label in self._axes_labels:
+            self.figure.draw_artist(axis_label)
+        self._background = canvas.copy_from_bbox(self.figure.bbox)
+        for legend, places in self.legend_places.items():
+            for place in places:
+                legend.set_loc(place)
+                self.figure.draw_artist(legend)
+                box = legend.get_frame().get_window_extent().padded(2)
+                self._pasted[legend, place] = canvas.copy_from_bbox(box), box
+                canvas.restore_region(self._background)
+
+    def _least_hiding_place(self, legend):
+        """The legend's place that hides the least of the lines of its axes: the sum, over
+        the lines (a marker is a line of one point), of the part of each line under it."""
+        lines = [_densified(line.get_transform().transform(line.get_xydata()))
+                 for line in legend.axes.get_lines() if line.get_visible() and len(line.get_xydata())]
+
+        def hidden(place):
+            box = self._pasted[legend, place][1]
+            return sum(np.mean((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1))
+                       for x, y in (points.T for points in lines))
+        return min(self.legend_places[legend], key=hidden)  # the first of equals
+
+    def png(self):
+        """Draw the changing artists over the kept background and return the PNG bytes."""
+        canvas = self.figure.canvas
+        if self._background is None:
+            self._draw_background()
+        canvas.restore_region(self._background)
+        for axis_label in self._axes_labels:
+            axis_label.set_visible(False)  # already in the background
+        try:
+            for artist in self.changing:
+                self.figure.draw_artist(artist)
+        finally:
+            for axis_label in self._axes_labels:
+                axis_label.set_visible(True)
+        for legend in self.legend_places:
+            place = self._least_hiding_place(legend)
+            legend.set_loc(place)  # the figure says where its legend is
+            canvas.restore_region(self._pasted[legend, place][0])
+        return png_bytes(np.asarray(canvas.buffer_rgba()))
+
+
+def _densified(points, count=200):
+    """At least `count` points along a polyline (a single point repeated), so that a long
+    segment between two points counts as much as its length."""
+    if len(points) >= count:
+        return points
+    at = np.linspace(0, len(points) - 1, count)
+    return np.column_stack([np.interp(at, np.arange(len(points)), points[:, i]) for i in (0, 1)])
+
+
+def live_figure(width, height):
+    """A figure of width × height inches in the course style, outside pyplot: pyplot and
+    Jupyter's inline backend never show or close it, so a callback can keep it for good."""
+    use_course_style()
+    figure = Figure(figsize=(width, height))
+    FigureCanvasAgg(figure)
+    return figure
 
 
 def _formula(objective):

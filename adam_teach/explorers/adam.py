@@ -4,9 +4,13 @@ slider values, drawn as one figure with three panels:
 1. the path on the graph of f,
 2. the iterate x_t against the step t,
 3. the internals: |m̂_t|, √v̂_t and the effective step size α / (√v̂_t + ε).
+
+The figure is built once and then redrawn in place for each slider move
+(`plotting.LiveFigure`): a slider update has to be quick to feel live.
 """
 
-import matplotlib.pyplot as plt
+import functools
+
 import numpy as np
 from matplotlib.ticker import LogFormatter, LogLocator, MaxNLocator, NullLocator
 
@@ -14,71 +18,112 @@ from .. import objectives, plotting, run
 from ..optimizers import Adam
 
 DEFAULTS = dict(learning_rate=0.05, beta_1=0.9, beta_2=0.999, epsilon=1e-7, x0=0.001, steps=100)
+CUBIC = objectives.cubic
+MINIMUM = CUBIC.stationary_points[1].x  # 4/3
 
 
 def adam_trace(learning_rate=0.05, beta_1=0.9, beta_2=0.999, epsilon=1e-7, x0=0.001, steps=100):
     """Adam (Algorithm 1, float64) on the cubic: the Trace the explorer draws."""
     optimizer = Adam(learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
-    return run(optimizer, objectives.cubic, x0, steps)
+    return run(optimizer, CUBIC, x0, steps)
 
 
 def _view(xs, margin=0.25):
     """The x-range to draw f over: the plot range, widened to hold the whole path."""
-    (low, high), = objectives.cubic.plot_range
+    (low, high), = CUBIC.plot_range
     return min(low, float(xs.min()) - margin), max(high, float(xs.max()) + margin)
 
 
-def _three_panels():
-    """Three axes side by side with fixed margins. A constrained layout would look the
-    same here but costs a second layout pass on every slider move."""
-    plotting.use_course_style()
-    fig, axes = plt.subplots(1, 3, figsize=(12.6, 3.5), gridspec_kw=dict(
-        left=0.055, right=0.99, bottom=0.15, top=0.80, wspace=0.27))
-    for ax in axes:  # few ticks: tick labels are most of the drawing time
-        ax.xaxis.set_major_locator(MaxNLocator(5))
-        ax.yaxis.set_major_locator(MaxNLocator(5))
-    return fig, axes
+def describe(trace):
+    """The figure's title: the slider values and where the run ended."""
+    xs, adam = np.ravel(trace.x), trace.optimizer
+    status = trace.message or f"x = {xs[-1]:.4f}, f = {float(CUBIC.f(xs[-1])):.4f} after {trace.steps} steps"
+    return (f"Adam on the cubic (α = {adam.learning_rate:g}, β₁ = {adam.beta_1:g}, β₂ = {adam.beta_2:g}, "
+            f"ε = {adam.epsilon:.0e}, x₀ = {xs[0]:g}): {status}")
 
 
-def draw_adam(trace):
-    """Draw a Trace of Adam on a 1-D objective: path on f, x against t, internals."""
-    objective = trace.objective
-    xs = np.ravel(trace.x)
-    t = np.arange(len(xs))
-    fig, (ax_f, ax_x, ax_in) = _three_panels()
+class AdamFigure:
+    """The three panels, built once with fixed margins, title heights and legend places
+    (nothing that matplotlib would recompute on every draw); `show(trace)` moves the
+    lines to a new run and returns the figure as PNG."""
 
-    low, high = _view(xs)
-    plotting.plot_function(ax_f, objective, low, high, num=200)
-    plotting.plot_path_1d(ax_f, objective, xs, label="Adam path", color=plotting.PALETTE["blue"],
-                          with_labels=True)
-    status = trace.message or f"x = {xs[-1]:.4f}, f = {float(objective.f(xs[-1])):.4f} after {trace.steps} steps"
-    plotting.label(ax_f, "Path on f", "x", "f(x)", legend=True)
-    ax_f.set_ylim(min(0.0, float(objective.f(xs).min())) - 0.3, max(4.0, float(objective.f(xs).max())) + 0.3)
+    def __init__(self, trace):
+        fig = plotting.live_figure(12.6, 3.5)
+        self.axes = ax_f, ax_x, ax_in = fig.subplots(1, 3, gridspec_kw=dict(
+            left=0.07, right=0.99, bottom=0.15, top=0.80, wspace=0.27))
+        for ax in self.axes:  # few ticks: tick labels are most of the drawing time
+            ax.xaxis.set_major_locator(MaxNLocator(4))
+            ax.yaxis.set_major_locator(MaxNLocator(5))
+        xs, blue = np.ravel(trace.x), plotting.PALETTE["blue"]
 
-    minimum = objectives.cubic.stationary_points[1].x
-    ax_x.axhline(minimum, color=plotting.PALETTE["black"], ls="--", lw=1, label="minimum x = 4/3")
-    ax_x.plot(t, xs, color=plotting.PALETTE["blue"], lw=1.5, label="x_t")
-    plotting.mark_start_end(ax_x, t, xs, plotting.PALETTE["blue"])
-    plotting.label(ax_x, "Iterate against step", "step t", "x_t", legend=True)
+        plotting.plot_function(ax_f, CUBIC, *_view(xs), num=200)
+        plotting.plot_path_1d(ax_f, CUBIC, xs, label="Adam path", color=blue, with_labels=True)
+        plotting.label(ax_f, "Path on f", "x", "f(x)", legend=True, title_y=1.0)
 
-    if trace.steps:
-        steps = np.arange(1, trace.steps + 1)
-        ax_in.plot(steps, np.abs(np.ravel(trace.m_hat)), color=plotting.PALETTE["orange"], label="|m̂_t|")
-        ax_in.plot(steps, np.sqrt(np.ravel(trace.v_hat)), color=plotting.PALETTE["green"], label="√v̂_t")
-        ax_in.plot(steps, np.ravel(trace.step_size), color=plotting.PALETTE["vermillion"],
-                   label="α / (√v̂_t + ε)")
+        ax_x.axhline(MINIMUM, color=plotting.PALETTE["black"], ls="--", lw=1, label="minimum x = 4/3")
+        ax_x.plot(np.arange(len(xs)), xs, color=blue, lw=1.5, label="x_t")
+        plotting.mark_start_end(ax_x, np.arange(len(xs)), xs, blue)
+        plotting.label(ax_x, "Iterate against step", "step t", "x_t", legend=True, title_y=1.0)
+
+        for name, key in (("|m̂_t|", "orange"), ("√v̂_t", "green"), ("α / (√v̂_t + ε)", "vermillion")):
+            ax_in.plot([], [], color=plotting.PALETTE[key], label=name)
         ax_in.set_yscale("log")
         ax_in.yaxis.set_major_locator(LogLocator(numticks=5))
         ax_in.yaxis.set_minor_locator(NullLocator())
         ax_in.yaxis.set_major_formatter(LogFormatter())  # plain "0.01", not math text: faster
-    plotting.label(ax_in, "Adam's internals", "step t", "value (log scale)", legend=True)
-    fig.suptitle(f"Adam on the cubic (α = {trace.optimizer.learning_rate:g}, "
-                 f"β₁ = {trace.optimizer.beta_1:g}, β₂ = {trace.optimizer.beta_2:g}, "
-                 f"ε = {trace.optimizer.epsilon:.0e}, x₀ = {xs[0]:g}): {status}", fontsize=10)
-    return fig
+        plotting.label(ax_in, "Adam's internals", "step t", "value (log scale)", legend=True,
+                       title_y=1.0)
+
+        # fixed, so that they can stay in the kept background (log tick labels are wider)
+        for ax, left in zip(self.axes, (-0.18, -0.18, -0.21)):
+            ax.xaxis.set_label_coords(0.5, -0.14)
+            ax.yaxis.set_label_coords(left, 0.5)
+        self.title = fig.suptitle("", fontsize=10)
+        axes_parts = [axis for ax in self.axes for axis in (ax.xaxis, ax.yaxis)]
+        lines = [line for ax in self.axes for line in ax.get_lines()]
+        corners = ("upper right", "lower right", "lower left", "upper left")
+        places = (("upper left", "lower right", "lower left", "upper right"),
+                  ("lower right", "upper right", "center right", "lower left"), corners)
+        self.live = plotting.LiveFigure(fig, axes_parts + lines + [self.title],
+                                        {ax.get_legend(): p for ax, p in zip(self.axes, places)})
+        self.figure = fig
+
+    def show(self, trace):
+        """Redraw the panels for this trace; the PNG bytes of the figure."""
+        ax_f, ax_x, ax_in = self.axes
+        xs = np.ravel(trace.x)
+        t, fs = np.arange(len(xs)), CUBIC.f(xs)
+        grid = np.linspace(*_view(xs), 200)
+        for line, (x, y) in zip(ax_f.get_lines(), [(grid, CUBIC.f(grid)), (xs, fs), (xs[:1], fs[:1]),
+                                                   (xs[-1:], fs[-1:])]):
+            line.set_data(x, y)
+        for line, (x, y) in zip(ax_x.get_lines()[1:], [(t, xs), (t[:1], xs[:1]), (t[-1:], xs[-1:])]):
+            line.set_data(x, y)
+        steps = np.arange(1, trace.steps + 1)
+        internals = (np.abs(trace.m_hat), np.sqrt(trace.v_hat), trace.step_size) if trace.steps else ([],) * 3
+        for line, values in zip(ax_in.get_lines(), internals):
+            line.set_data(steps, np.ravel(values))
+        for ax in self.axes:
+            ax.relim()
+            ax.autoscale_view()
+        ax_f.set_ylim(min(0.0, float(fs.min())) - 0.3, max(4.0, float(fs.max())) + 0.3)
+        self.title.set_text(describe(trace))
+        return self.live.png()
+
+
+@functools.cache
+def _adam_figure():
+    """The one figure every call of explore_adam redraws (one per kernel, never closed)."""
+    return AdamFigure(adam_trace(**DEFAULTS))
+
+
+def draw_adam(trace):
+    """The explorer's figure showing this Trace of Adam on the cubic, and its PNG bytes."""
+    figure = _adam_figure()
+    return figure.figure, figure.show(trace)
 
 
 def explore_adam(learning_rate=0.05, beta_1=0.9, beta_2=0.999, epsilon=1e-7, x0=0.001, steps=100):
     """The slider callback: run Adam with these values and show the three panels."""
-    draw_adam(adam_trace(learning_rate, beta_1, beta_2, epsilon, x0, steps))
-    plt.show()
+    _, png = draw_adam(adam_trace(learning_rate, beta_1, beta_2, epsilon, x0, steps))
+    plotting.show_png(png)

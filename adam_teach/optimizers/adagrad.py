@@ -21,7 +21,6 @@ class Adagrad(Optimizer):
     initial_accumulator_value: float = 0.1
     epsilon: float = 1e-7
 
-
     def init(self, x):
         return AdagradState(t=0, s=self.zeros(x) + self.cast(self.initial_accumulator_value))
 

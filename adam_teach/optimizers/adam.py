@@ -41,7 +41,6 @@ class Adam(Optimizer):
     epsilon_hat: bool = False
     amsgrad: bool = False
 
-
     def init(self, x):
         v_max = self.zeros(x) if self.amsgrad else None
         return AdamState(t=0, m=self.zeros(x), v=self.zeros(x), v_max=v_max)
@@ -95,7 +94,6 @@ class AdamW(Adam):
     Before each Adam step, x ← x − x·λ·α (the order Keras uses); Keras's default λ = 0.004."""
 
     weight_decay: float = 0.004
-
 
     def step(self, x, g, state):
         decayed = x - x * self.cast(self.weight_decay) * self.cast(self.learning_rate)

@@ -25,7 +25,6 @@ class AdaMax(Optimizer):
     beta_2: float = 0.999
     epsilon: float = 1e-7
 
-
     def init(self, x):
         return AdaMaxState(t=0, m=self.zeros(x), u=self.zeros(x))
 

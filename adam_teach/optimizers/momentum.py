@@ -26,7 +26,6 @@ class Momentum(Optimizer):
     momentum: float = 0.9
     damped: bool = False
 
-
     def init(self, x):
         return MomentumState(t=0, m=self.zeros(x))
 

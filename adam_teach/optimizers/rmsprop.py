@@ -21,7 +21,6 @@ class RMSprop(Optimizer):
     rho: float = 0.9
     epsilon: float = 1e-7
 
-
     def init(self, x):
         return RMSpropState(t=0, v=self.zeros(x))
 
