@@ -68,14 +68,15 @@ def slider_widget(callback):
 
 
 def inline_shell():
-    """An IPython shell with Jupyter's inline matplotlib backend, as in a notebook kernel."""
+    """An IPython shell with Jupyter's inline matplotlib backend, as in a notebook kernel
+    (one per process: IPython's shell is a singleton)."""
     from IPython.core.interactiveshell import InteractiveShell
 
     class KernelShell(InteractiveShell):
         def enable_gui(self, gui=None):  # the inline backend needs no GUI event loop
             pass
 
-    shell = KernelShell.instance()
+    shell = InteractiveShell.instance() if InteractiveShell.initialized() else KernelShell.instance()
     shell.enable_matplotlib("inline")
     return shell
 

@@ -1,6 +1,11 @@
 """The slider callbacks of notebooks 05–09: each draws one labelled figure, computes what a
 hand-written loop computes, and rejects bad input with a clear message."""
 
+import base64
+import importlib.util
+import io
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -8,7 +13,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from IPython.utils.capture import capture_output  # noqa: E402
+from PIL import Image  # noqa: E402
 
+from adam_teach import plotting  # noqa: E402
 from adam_teach.explorers import adam as adam_explorer  # noqa: E402
 from adam_teach.explorers import compare, epsilon, training  # noqa: E402
 
@@ -37,19 +45,92 @@ def cubic_grad(x):
     return 3 * x * x - 4 * x
 
 
-@pytest.mark.parametrize("settings", [
+ADAM_SETTINGS = [
     {}, dict(learning_rate=0.3, beta_1=0.0, beta_2=0.9, epsilon=1e-3, x0=2.0, steps=40),
-    dict(x0=-0.9, steps=300), dict(x0=0.0)])
-def test_adam_explorer_draws_three_labelled_panels_of_the_right_run(shown, settings):
+    dict(x0=-0.9, steps=300), dict(x0=0.0), dict(beta_1=0.5), dict(steps=1)]
+
+
+def png_pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def full_draw(fig):
+    """The figure drawn from scratch by matplotlib (savefig), as RGB pixels. Figure-level
+    animated artists (the suptitle) are left out by savefig."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context(plotting.LiveFigure.TEXT_STYLE):
+        fig.savefig(buffer, format="png", dpi=fig.dpi)
+    return png_pixels(buffer.getvalue())
+
+
+@pytest.mark.parametrize("settings", ADAM_SETTINGS)
+def test_adam_explorer_draws_three_labelled_panels_of_the_right_run(settings):
     values = {**adam_explorer.DEFAULTS, **settings}
-    adam_explorer.explore_adam(**values)
-    assert len(shown) == 1
-    assert_labelled(shown[0], 3)
+    fig, png = adam_explorer.draw_adam(adam_explorer.adam_trace(**values))
+    assert_labelled(fig, 3)
+    assert png_pixels(png).shape == (280, 1008, 3)  # 12.6 × 3.5 inches at 80 dpi
     expected = hand_adam(cubic_grad, values["x0"], values["steps"], values["learning_rate"],
                          values["beta_1"], values["beta_2"], values["epsilon"])
-    drawn = shown[0].get_axes()[1].get_lines()[1].get_ydata()  # x_t against t
+    drawn = fig.get_axes()[1].get_lines()[1].get_ydata()  # x_t against t
     # rounding differs (3·x·x vs 3·(x·x)); near a minimum where g → 0 it is amplified to ~1e-6
     np.testing.assert_allclose(drawn, expected, rtol=1e-6, atol=1e-9)
+    assert fig.get_suptitle().endswith(f"after {values['steps']} steps")
+    assert f"x = {expected[-1]:.4f}" in fig.get_suptitle()
+
+
+def test_adam_explorer_png_is_the_figure_drawn_from_scratch():
+    """Each update redraws only what changed over kept pixels (ticks kept when an axes'
+    limits are unchanged, legends pasted): the PNG must still be the figure matplotlib
+    draws from scratch, in any order of updates, below the suptitle (savefig leaves it out)."""
+    for settings in ADAM_SETTINGS + ADAM_SETTINGS[::-1]:
+        fig, png = adam_explorer.draw_adam(adam_explorer.adam_trace(**{**adam_explorer.DEFAULTS, **settings}))
+        below_title = slice(int(0.2 * 280) - 20, None)
+        differ = np.any(png_pixels(png)[below_title] != full_draw(fig)[below_title], axis=-1)
+        # what differs: grid lines within 2 pixels of a legend frame (pasted with its margin)
+        assert differ.mean() < 0.002, (settings, differ.mean())
+
+
+@pytest.fixture
+def kernel_like():
+    """benchmarks/notebooks.py's harness (an IPython shell with Jupyter's inline backend,
+    notebook 05's sliders in ipywidgets.interactive); the backend is put back afterwards."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "notebooks.py"
+    spec = importlib.util.spec_from_file_location("notebooks_benchmark", path)
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    backend = matplotlib.get_backend()
+    try:
+        benchmark.inline_shell()
+        yield benchmark
+    finally:
+        from IPython.core.interactiveshell import InteractiveShell
+
+        type(InteractiveShell.instance()).clear_instance()
+        matplotlib.use(backend)
+
+
+def test_adam_explorer_in_a_widget_shows_one_new_png_per_update_and_no_pyplot_figure(kernel_like):
+    """What the kernel does when a slider moves: interactive.update() with the inline
+    backend. Each update must leave exactly one PNG, the new one, in the widget's output
+    and no pyplot figure behind (nothing for the inline backend to show twice or to leak)."""
+    widget = kernel_like.slider_widget(adam_explorer.explore_adam)
+    sliders = {slider._kwarg: slider for slider in widget.kwargs_widgets}
+    pngs = []
+    for x0, steps in [(0.001, 100), (2.0, 100), (2.0, 30), (0.001, 100)]:
+        sliders["x0"].value, sliders["steps"].value = x0, steps
+        with capture_output() as shown:
+            widget.update()
+        assert [sorted(output.data) for output in shown.outputs] == [["image/png", "text/plain"]]
+        pngs.append(base64.b64decode(shown.outputs[0].data["image/png"]))
+        _, expected = adam_explorer.draw_adam(adam_explorer.adam_trace(x0=x0, steps=steps))
+        assert pngs[-1] == expected
+        assert plt.get_fignums() == []
+    assert len(set(pngs)) == 3 and pngs[0] == pngs[-1]
+
+
+def test_the_slider_benchmark_times_updates_that_show_one_png(kernel_like):
+    wall, cpu, compute, size = kernel_like.time_slider(count=3)
+    assert 0 < compute < wall and cpu > 0 and size > 10_000
 
 
 def test_adam_explorer_never_moves_from_the_local_maximum():

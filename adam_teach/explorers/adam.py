@@ -35,17 +35,16 @@ def _view(xs, margin=0.25):
 
 
 def describe(trace):
-    """The figure's title: the slider values and where the run ended."""
-    xs, adam = np.ravel(trace.x), trace.optimizer
+    """The figure's title: where the run ended (the sliders, or the call, show its settings)."""
+    xs = np.ravel(trace.x)
     status = trace.message or f"x = {xs[-1]:.4f}, f = {float(CUBIC.f(xs[-1])):.4f} after {trace.steps} steps"
-    return (f"Adam on the cubic (α = {adam.learning_rate:g}, β₁ = {adam.beta_1:g}, β₂ = {adam.beta_2:g}, "
-            f"ε = {adam.epsilon:.0e}, x₀ = {xs[0]:g}): {status}")
+    return f"Adam on the cubic from x₀ = {xs[0]:g}: {status}"
 
 
 class AdamFigure:
-    """The three panels, built once with fixed margins, title heights and legend places
-    (nothing that matplotlib would recompute on every draw); `show(trace)` moves the
-    lines to a new run and returns the figure as PNG."""
+    """The three panels, built once with fixed margins, label positions and title heights
+    (nothing that matplotlib would recompute on every draw) and a few places for each
+    legend; `show(trace)` moves the lines to a new run and returns the figure as PNG."""
 
     def __init__(self, trace):
         fig = plotting.live_figure(12.6, 3.5)
@@ -79,12 +78,11 @@ class AdamFigure:
             ax.xaxis.set_label_coords(0.5, -0.14)
             ax.yaxis.set_label_coords(left, 0.5)
         self.title = fig.suptitle("", fontsize=10)
-        axes_parts = [axis for ax in self.axes for axis in (ax.xaxis, ax.yaxis)]
         lines = [line for ax in self.axes for line in ax.get_lines()]
-        corners = ("upper right", "lower right", "lower left", "upper left")
-        places = (("upper left", "lower right", "lower left", "upper right"),
-                  ("lower right", "upper right", "center right", "lower left"), corners)
-        self.live = plotting.LiveFigure(fig, axes_parts + lines + [self.title],
+        places = (("upper left", "lower right", "lower left", "upper right"),  # the first is preferred
+                  ("lower right", "upper right", "center right", "lower left"),
+                  ("upper right", "lower right", "lower left", "upper left"))
+        self.live = plotting.LiveFigure(fig, lines + [self.title],
                                         {ax.get_legend(): p for ax, p in zip(self.axes, places)})
         self.figure = fig
 
