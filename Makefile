@@ -25,8 +25,14 @@ $(VENV)/.dev: $(VENV)/.learner requirements-dev.txt
 setup: $(VENV)/.learner
 setup-dev: $(VENV)/.dev
 
+# The whole course (notebooks/, exercises/) is in JupyterLab's file browser; the first
+# notebook opens. Jupyter refuses to run as root unless told to (containers and CI often run as root).
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
+
+LAB_ARGS ?=
+
 lab: setup
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(ALLOW_ROOT) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
 
 test: setup-dev
 	$(PYTEST) tests
