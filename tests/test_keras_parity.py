@@ -7,8 +7,6 @@ import pytest
 from adam_teach import keras_reference, objectives, run
 from adam_teach.optimizers import Adam
 
-pytest.importorskip("tensorflow", reason="TensorFlow is not installed: run `make test`, which installs it")
-
 
 def assert_parity(ours, keras):
     assert ours.x.shape == keras.x.shape
