@@ -71,10 +71,24 @@ def label(ax, title, xlabel, ylabel, legend=None, loc="best", title_y=None):
 
 
 def mark_start_end(ax, xs, ys, color, with_labels=False):
-    """A hollow circle at the start of a path and a filled square at its end."""
-    start_label, end_label = ("start", "end") if with_labels else ("_start", "_end")
-    ax.plot(xs[0], ys[0], "o", mfc="white", mec=color, mew=2, ms=8, label=start_label, zorder=5)
-    ax.plot(xs[-1], ys[-1], "s", color=color, ms=7, label=end_label, zorder=5)
+    """A hollow circle at the start of a path and a filled square at its end; the two
+    markers. With labels, the legend shows them in black: every path of a figure has them."""
+    start = ax.plot(xs[0], ys[0], "o", mfc="white", mec=color, mew=2, ms=8, label="_start", zorder=5)[0]
+    end = ax.plot(xs[-1], ys[-1], "s", color=color, ms=7, label="_end", zorder=5)[0]
+    if with_labels:  # legend entries only: no points
+        black = PALETTE["black"]
+        ax.plot([], [], "o", mfc="white", mec=black, mew=2, ms=8, label="start")
+        ax.plot([], [], "s", color=black, ms=7, label="end")
+    return start, end
+
+
+def move_path(path, xs, ys):
+    """Move a path (its line, start and end markers, as plot_path_1d and plot_path_2d
+    return them) to new points: what a live figure does on each update."""
+    line, start, end = path
+    line.set_data(xs, ys)
+    start.set_data(xs[:1], ys[:1])
+    end.set_data(xs[-1:], ys[-1:])
 
 
 def plot_function(ax, objective, low=None, high=None, num=400, color=PALETTE["black"]):
@@ -86,11 +100,11 @@ def plot_function(ax, objective, low=None, high=None, num=400, color=PALETTE["bl
 
 
 def plot_path_1d(ax, objective, xs, label=None, color=PALETTE["blue"], with_labels=False):
-    """An optimisation path on the graph of a 1-D objective."""
+    """An optimisation path on the graph of a 1-D objective: its line and markers."""
     xs = np.ravel(xs)
     fs = objective.f(xs)
-    ax.plot(xs, fs, ".-", color=color, lw=0.8, ms=4, alpha=0.8, label=label)
-    mark_start_end(ax, xs, fs, color, with_labels=with_labels)
+    line = ax.plot(xs, fs, ".-", color=color, lw=0.8, ms=4, alpha=0.8, label=label)[0]
+    return (line, *mark_start_end(ax, xs, fs, color, with_labels=with_labels))
 
 
 def plot_contours(ax, objective, levels=25, num=200, log=True):
@@ -100,7 +114,8 @@ def plot_contours(ax, objective, levels=25, num=200, log=True):
     Z = objective.f(np.stack([X, Y], axis=-1))
     if log:
         Z = np.log10(Z - Z.min() + 1e-3)
-    ax.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.7, alpha=0.8)
+    # below the grid (zorder 1.5), as a live figure draws it: grid over the kept contours
+    ax.contour(X, Y, Z, levels=levels, cmap="viridis", linewidths=0.7, alpha=0.8, zorder=1)
     for point in objective.stationary_points:
         ax.plot(*point.x, "*", color=PALETTE["black"], ms=11, label=f"{point.kind}")
     ax.set_xlim(x_low, x_high)
@@ -108,10 +123,19 @@ def plot_contours(ax, objective, levels=25, num=200, log=True):
 
 
 def plot_path_2d(ax, xs, label=None, color=PALETTE["blue"], with_labels=False):
-    """A path of 2-D iterates, start and end marked."""
+    """A path of 2-D iterates, start and end marked: its line and markers."""
     xs = np.asarray(xs)
-    ax.plot(xs[:, 0], xs[:, 1], ".-", color=color, lw=1, ms=3, label=label)
-    mark_start_end(ax, xs[:, 0], xs[:, 1], color, with_labels=with_labels)
+    line = ax.plot(xs[:, 0], xs[:, 1], ".-", color=color, lw=1, ms=3, label=label)[0]
+    return (line, *mark_start_end(ax, xs[:, 0], xs[:, 1], color, with_labels=with_labels))
+
+
+def fix_label_positions(axes, lefts, below=-0.1):
+    """Each axes' x label at `below` and y label at its `lefts` entry (axes fractions): fixed
+    places, not recomputed from the tick labels on every draw, so a LiveFigure can keep
+    them in its background."""
+    for ax, left in zip(axes, lefts):
+        ax.xaxis.set_label_coords(0.5, below)
+        ax.yaxis.set_label_coords(left, 0.5)
 
 
 def png_bytes(rgba):
@@ -145,14 +169,21 @@ class LiveFigure:
     `legend_places` (legend -> locations such as "upper right") and pasted, on every update,
     where it hides the least of its axes' lines.
 
-    Axis labels and titles stay in the kept pixels, so they need fixed positions: call
-    `axis.set_label_coords(...)` and `set_title(..., y=1.0)` first. The axes must stand in
-    one row (each one's ticks are kept in its own vertical strip of the figure)."""
+    A legend whose entries change (a slider value in a label) is instead rebuilt by the
+    caller (`ax.legend(...)`) before each `png()`: name its axes in `rebuilt_legends`; it is
+    drawn on top, in an opaque frame, wherever its `loc` puts it.
 
-    def __init__(self, figure, changing, legend_places=None):
+    Axis labels and titles stay in the kept pixels, so they need fixed positions: call
+    `axis.set_label_coords(...)` and `set_title(..., y=1.0)` first. A title whose text
+    changes goes in `changing` (e.g. `ax.title`, then `ax.title.set_text(...)` on each
+    update). The axes must stand in one row (each one's ticks are kept in its own vertical
+    strip of the figure)."""
+
+    def __init__(self, figure, changing, legend_places=None, rebuilt_legends=()):
         self.figure = figure
         self.changing = list(changing)
         self.legend_places = dict(legend_places or {})
+        self.rebuilt_legends = list(rebuilt_legends)
         self._axes = figure.get_axes()
         if len({round(ax.get_position().y0, 6) for ax in self._axes}) > 1:
             raise ValueError("LiveFigure keeps the ticks of each axes in a vertical strip of the "
@@ -170,6 +201,8 @@ class LiveFigure:
 
     def _draw_background(self):
         canvas = self.figure.canvas
+        for ax in self.rebuilt_legends:
+            ax.get_legend().set_animated(True)  # left out, as the ones below
         canvas.draw()  # leaves out the animated artists: ticks, changing ones, legends
         for axis_label in self._axis_labels:
             self.figure.draw_artist(axis_label)
@@ -242,6 +275,11 @@ class LiveFigure:
             place = self._least_hiding_place(legend)
             legend.set_loc(place)  # the figure says where its legend is
             canvas.restore_region(self._pasted[legend, place][0])
+        for ax in self.rebuilt_legends:
+            legend = ax.get_legend()
+            legend.set_frame_on(True)  # opaque, as the pasted ones
+            legend.get_frame().set_alpha(1.0)
+            self.figure.draw_artist(legend)
         return png_bytes(np.asarray(canvas.buffer_rgba()))
 
 

@@ -1,14 +1,16 @@
 """How long the course takes to run: the wall time to execute each notebook headless
 (nbclient, through adam_teach.notebook_runner, on a temporary copy so the committed
-notebooks are untouched) and the median time of one Adam-explorer slider update.
+notebooks are untouched) and the median time of one update of each notebook's sliders.
 
-    python benchmarks/notebooks.py            # every notebook, then the slider
-    python benchmarks/notebooks.py --slider   # only the slider
+    python benchmarks/notebooks.py                          # every notebook, then the sliders
+    python benchmarks/notebooks.py --slider                 # only the sliders
+    python benchmarks/notebooks.py --slider 01_gradient_descent   # one notebook's sliders
 
 Budgets: 20 s per NumPy notebook, 40 s per TensorFlow notebook, 50 ms per slider update.
 A slider update is timed the way the kernel runs it: an IPython shell with Jupyter's inline
-matplotlib backend (as in every Jupyter kernel) calls `interactive.update()` of ipywidgets,
-which clears the widget's output, calls explore_adam with the sliders' values, flushes any
+matplotlib backend (as in every Jupyter kernel) calls `interactive.update()` of ipywidgets
+built from the notebook's own `interact(...)` cell (its callback, its sliders), which
+clears the widget's output, calls the callback with random slider values, flushes any
 pyplot figure (the inline backend then encodes it as PNG, bbox_inches="tight") and formats
 each displayed object into the base64 PNG the browser receives. Only sending that message
 over ZeroMQ is left out. Each update must leave exactly one PNG in the widget's output."""
@@ -42,29 +44,67 @@ def time_notebooks(folder=ROOT / "notebooks"):
     return rows
 
 
-def slider_settings(count, seed=0):
+def interact_cell(notebook):
+    """The callback and the widgets of the notebook's `interact(...)` cell, exactly as the
+    notebook defines them: its import statements run, then that cell, with ipywidgets'
+    `interact` replaced by a function that records what it is given."""
+    import ast
+
+    import ipywidgets
+    import nbformat
+
+    cells = [cell.source for cell in nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", 4).cells
+             if cell.cell_type == "code"]
+    imports = [ast.unparse(statement) for source in cells for statement in ast.parse(source).body
+               if isinstance(statement, (ast.Import, ast.ImportFrom))]
+    widget_cell = next(source for source in cells if "interact(" in source)
+    given = []
+    original, ipywidgets.interact = ipywidgets.interact, lambda callback, **widgets: given.append(
+        (callback, widgets))
+    try:
+        namespace = {}
+        exec("\n".join(imports), namespace)
+        exec(widget_cell, namespace)
+    finally:
+        ipywidgets.interact = original
+    (callback, widgets), = given
+    return callback, widgets
+
+
+def slider_widget(notebook):
+    """ipywidgets.interactive around the notebook's callback with the notebook's widgets;
+    manual, so that setting several widgets runs one update, and `update()` runs it."""
+    from ipywidgets import interactive
+
+    callback, widgets = interact_cell(notebook)
+    return interactive(callback, {"manual": True}, **widgets)
+
+
+def random_value(widget, rng):
+    """A value a learner can set with this widget (a slider's value lies on its steps)."""
+    from ipywidgets import FloatLogSlider, SelectMultiple, fixed
+
+    if isinstance(widget, fixed):
+        return widget.value
+    if isinstance(widget, SelectMultiple):
+        chosen = rng.choice(len(widget.options), size=rng.integers(1, len(widget.options) + 1), replace=False)
+        return tuple(widget.options[i] for i in sorted(chosen))
+    if hasattr(widget, "options"):  # Dropdown, SelectionSlider
+        return widget.options[rng.integers(len(widget.options))]
+    position = widget.min + widget.step * rng.integers(round((widget.max - widget.min) / widget.step) + 1)
+    position = min(position, widget.max)
+    if isinstance(widget, FloatLogSlider):
+        return float(widget.base ** position)
+    return type(widget.value)(position)
+
+
+def slider_settings(widget, count, seed=0):
+    """`count` random settings of the widget's controls (name -> value)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
     for _ in range(count):
-        yield dict(learning_rate=float(10 ** rng.uniform(-3, 0)), beta_1=float(rng.uniform(0, 0.99)),
-                   beta_2=float(rng.uniform(0.9, 0.9999)), epsilon=float(10.0 ** rng.integers(-10, 0)),
-                   x0=float(rng.uniform(-1, 2.5)), steps=int(rng.integers(1, 501)))
-
-
-def slider_widget(callback):
-    """ipywidgets.interactive around `callback`, with notebook 05's sliders; manual, so that
-    setting several sliders runs one update, and `update()` runs it."""
-    from ipywidgets import FloatLogSlider, FloatSlider, IntSlider, interactive
-
-    return interactive(
-        callback, {"manual": True},
-        learning_rate=FloatLogSlider(value=0.05, base=10, min=-3, max=0, step=0.1),
-        beta_1=FloatSlider(value=0.9, min=0.0, max=0.99, step=0.01),
-        beta_2=FloatSlider(value=0.999, min=0.9, max=0.9999, step=0.0001),
-        epsilon=FloatLogSlider(value=1e-7, base=10, min=-10, max=0, step=1),
-        x0=FloatSlider(value=0.001, min=-1.0, max=2.5, step=0.001),
-        steps=IntSlider(value=100, min=1, max=500, step=1))
+        yield {control._kwarg: random_value(control, rng) for control in widget.kwargs_widgets}
 
 
 def inline_shell():
@@ -81,21 +121,41 @@ def inline_shell():
     return shell
 
 
-def time_slider(count=30, callback=None):
-    """Median wall and CPU seconds of one slider update (see the module docstring), the
-    median seconds of Adam alone, and the median size of the PNG sent, over `count` settings."""
+# What each slider callback recomputes before it draws (its settings -> the runs drawn).
+RECOMPUTE = {
+    "01_gradient_descent": lambda s: _explorer("gradient_descent").gradient_descent_trace(**s),
+    "02_momentum": lambda s: _explorer("momentum").bowl_traces(**s),
+    "03_adaptive_steps": lambda s: _explorer("adaptive").adaptive_traces(**s),
+    "04_bias_correction": lambda s: _explorer("bias_correction").relative_steps(**s),
+    "05_adam_from_scratch": lambda s: _explorer("adam").adam_trace(**s),
+    "06_adam_vs_keras": lambda s: _explorer("epsilon").paper_and_keras_traces(**s),
+    "07_beyond_the_cubic": lambda s: _explorer("compare").run_paths(
+        s["surface"], dict.fromkeys(s["optimizers"], s["learning_rate"]), s["noise"], steps=s["steps"]),
+    "09_training_a_network": lambda s: _explorer("training").training_trace(**s),
+}
+SLIDER_NOTEBOOKS = list(RECOMPUTE)
+
+
+def _explorer(name):
+    import importlib
+
+    return importlib.import_module(f"adam_teach.explorers.{name}")
+
+
+def time_slider(notebook="05_adam_from_scratch", count=30):
+    """Median wall and CPU seconds of one update of the notebook's interact widget (see the
+    module docstring), the median seconds of its recomputation alone, and the median size
+    of the PNG sent, over `count` random settings of its sliders."""
     import base64
 
     from IPython.utils.capture import capture_output
 
-    from adam_teach.explorers import adam
-
     inline_shell()
-    widget = slider_widget(callback or adam.explore_adam)
+    widget = slider_widget(notebook)
 
     def update(settings):
-        for slider in widget.kwargs_widgets:
-            slider.value = settings[slider._kwarg]
+        for control in widget.kwargs_widgets:
+            control.value = settings[control._kwarg]
         with capture_output() as shown:  # stdout: clear_output also prints a terminal escape
             widget.update()
         pngs = [output.data["image/png"] for output in shown.outputs if "image/png" in output.data]
@@ -103,16 +163,16 @@ def time_slider(count=30, callback=None):
             raise AssertionError(f"a slider update should show one PNG, it showed {shown.outputs}")
         return base64.b64decode(pngs[0])
 
-    update(adam.DEFAULTS)  # warm up: font cache, imports, the figure
+    update({control._kwarg: control.value for control in widget.kwargs_widgets})  # warm up
     walls, cpus, computes, sizes = [], [], [], []
-    for settings in slider_settings(count):
+    for settings in slider_settings(widget, count):
         wall, cpu = time.perf_counter(), time.process_time()
         png = update(settings)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
         sizes.append(len(png))
         start = time.perf_counter()
-        adam.adam_trace(**settings)
+        RECOMPUTE[notebook](settings)
         computes.append(time.perf_counter() - start)
     return (statistics.median(walls), statistics.median(cpus), statistics.median(computes),
             statistics.median(sizes))
@@ -122,7 +182,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--slider", action="store_true", help="time only the slider update")
     parser.add_argument("--calls", type=int, default=30, help="slider updates to time (default 30)")
+    parser.add_argument("notebooks", nargs="*", metavar="NOTEBOOK",
+                        help=f"time only these notebooks' sliders, of {', '.join(SLIDER_NOTEBOOKS)}")
     args = parser.parse_args(argv)
+    unknown = sorted(set(args.notebooks) - set(SLIDER_NOTEBOOKS))
+    if unknown:
+        parser.error(f"no slider callback in {unknown}; choose from {SLIDER_NOTEBOOKS}")
     os.chdir(ROOT)
     over = False
     if not args.slider:
@@ -132,12 +197,13 @@ def main(argv=None):
             flag += f"  stderr in cells {stderr_cells}" if stderr_cells else ""
             over |= bool(flag)
             print(f"{name:36s} {seconds:8.1f} {budget:7.0f}{flag}")
-    wall, cpu, compute, size = time_slider(args.calls)
-    flag = "" if wall <= BUDGET_SLIDER else "  OVER BUDGET"
-    over |= bool(flag)
-    print(f"Adam explorer, median of {args.calls} slider updates: {1e3 * wall:.0f} ms wall, "
-          f"{1e3 * cpu:.0f} ms CPU (of which Adam's 1-500 steps: {1e3 * compute:.1f} ms), "
-          f"{size / 1e3:.0f} kB of PNG each; budget {1e3 * BUDGET_SLIDER:.0f} ms{flag}")
+    print(f"slider callback (median of {args.calls} updates)   wall ms  CPU ms  recompute ms  PNG kB")
+    for notebook in args.notebooks or SLIDER_NOTEBOOKS:
+        wall, cpu, compute, size = time_slider(notebook, args.calls)
+        flag = "" if wall <= BUDGET_SLIDER else "  OVER BUDGET"
+        over |= bool(flag)
+        print(f"{notebook:40s} {1e3 * wall:8.0f} {1e3 * cpu:7.0f} {1e3 * compute:13.1f} {size / 1e3:7.0f}"
+              f"  budget {1e3 * BUDGET_SLIDER:.0f} ms{flag}")
     return 1 if over else 0
 
 

@@ -2,9 +2,6 @@
 hand-written loop computes, and rejects bad input with a clear message."""
 
 import base64
-import importlib.util
-import io
-from pathlib import Path
 
 import matplotlib
 
@@ -14,13 +11,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from IPython.utils.capture import capture_output  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from adam_teach import plotting  # noqa: E402
 from adam_teach.explorers import adam as adam_explorer  # noqa: E402
 from adam_teach.explorers import compare, epsilon, training  # noqa: E402
 
-from test_notebooks_05_09 import hand_adam  # noqa: E402  (tests/ is on sys.path under pytest)
+from explorer_support import full_draw, kernel_like, png_pixels  # noqa: E402, F401  (tests/ is on sys.path)
+from test_notebooks_05_09 import hand_adam  # noqa: E402
 
 
 @pytest.fixture
@@ -50,19 +45,6 @@ ADAM_SETTINGS = [
     dict(x0=-0.9, steps=300), dict(x0=0.0), dict(beta_1=0.5), dict(steps=1)]
 
 
-def png_pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
-
-
-def full_draw(fig):
-    """The figure drawn from scratch by matplotlib (savefig), as RGB pixels. Figure-level
-    animated artists (the suptitle) are left out by savefig."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context(plotting.LiveFigure.TEXT_STYLE):
-        fig.savefig(buffer, format="png", dpi=fig.dpi)
-    return png_pixels(buffer.getvalue())
-
-
 @pytest.mark.parametrize("settings", ADAM_SETTINGS)
 def test_adam_explorer_draws_three_labelled_panels_of_the_right_run(settings):
     values = {**adam_explorer.DEFAULTS, **settings}
@@ -90,30 +72,11 @@ def test_adam_explorer_png_is_the_figure_drawn_from_scratch():
         assert differ.mean() < 0.002, (settings, differ.mean())
 
 
-@pytest.fixture
-def kernel_like():
-    """benchmarks/notebooks.py's harness (an IPython shell with Jupyter's inline backend,
-    notebook 05's sliders in ipywidgets.interactive); the backend is put back afterwards."""
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "notebooks.py"
-    spec = importlib.util.spec_from_file_location("notebooks_benchmark", path)
-    benchmark = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(benchmark)
-    backend = matplotlib.get_backend()
-    try:
-        benchmark.inline_shell()
-        yield benchmark
-    finally:
-        from IPython.core.interactiveshell import InteractiveShell
-
-        type(InteractiveShell.instance()).clear_instance()
-        matplotlib.use(backend)
-
-
 def test_adam_explorer_in_a_widget_shows_one_new_png_per_update_and_no_pyplot_figure(kernel_like):
     """What the kernel does when a slider moves: interactive.update() with the inline
     backend. Each update must leave exactly one PNG, the new one, in the widget's output
     and no pyplot figure behind (nothing for the inline backend to show twice or to leak)."""
-    widget = kernel_like.slider_widget(adam_explorer.explore_adam)
+    widget = kernel_like.slider_widget("05_adam_from_scratch")
     sliders = {slider._kwarg: slider for slider in widget.kwargs_widgets}
     pngs = []
     for x0, steps in [(0.001, 100), (2.0, 100), (2.0, 30), (0.001, 100)]:

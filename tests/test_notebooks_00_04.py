@@ -297,20 +297,20 @@ def test_04_adam_updates_equal_algorithm_1():
 # --- the slider callbacks -----------------------------------------------------------------
 
 CALLBACKS = [
-    (gradient_descent.explore_gradient_descent, {}),
-    (gradient_descent.explore_gradient_descent, {"learning_rate": 0.8, "x0": 0.5}),
-    (gradient_descent.explore_gradient_descent, {"learning_rate": 0.1, "x0": -0.5}),
+    (gradient_descent.draw_gradient_descent, {}),
+    (gradient_descent.draw_gradient_descent, {"learning_rate": 0.8, "x0": 0.5}),
+    (gradient_descent.draw_gradient_descent, {"learning_rate": 0.1, "x0": -0.5}),
     (gradient_descent.compare_learning_rates, {"rates": {"a": 0.01, "b": 0.8}}),
     (gradient_descent.plot_basin, {"num": 15}),
-    (momentum.explore_momentum, {}),
-    (momentum.explore_momentum, {"beta": 0.0}),
+    (momentum.draw_momentum, {}),
+    (momentum.draw_momentum, {"beta": 0.0}),
     (momentum.plot_ema_weights, {}),
     (momentum.plot_smoothing, {"values": np.arange(10.0)}),
     (momentum.compare_on_cubic, {}),
-    (adaptive.explore_adaptive, {}),
-    (adaptive.explore_adaptive, {"learning_rate": 1.0, "rho": 0.5}),
-    (bias_correction.explore_bias_correction, {}),
-    (bias_correction.explore_bias_correction, {"beta_2": 0.9, "beta_1": 0.0}),
+    (adaptive.draw_adaptive, {}),
+    (adaptive.draw_adaptive, {"learning_rate": 1.0, "rho": 0.5}),
+    (bias_correction.draw_bias_correction, {}),
+    (bias_correction.draw_bias_correction, {"beta_2": 0.9, "beta_1": 0.0}),
     (bias_correction.plot_expected_v, {"mean_v": np.ones(5), "mean_v_hat": np.ones(5), "mean_g2": 1.0,
                                        "beta_2": 0.9}),
 ]
@@ -319,12 +319,19 @@ CALLBACKS = [
 @pytest.mark.parametrize("callback, kwargs", CALLBACKS,
                          ids=[f"{c.__name__}-{i}" for i, (c, _) in enumerate(CALLBACKS)])
 def test_callbacks_draw_one_labelled_figure(callback, kwargs, monkeypatch):
+    """A static figure is shown with pyplot; a slider's figure (draw_*) is drawn outside
+    pyplot, redrawn in place, and returned with its PNG bytes."""
     shown = []
     monkeypatch.setattr(plt, "show", lambda: shown.append(plt.gcf()))
     plt.close("all")
-    callback(**kwargs)
-    assert len(shown) == 1 and plt.get_fignums() == [shown[0].number]
-    for ax in shown[0].axes:
+    drawn = callback(**kwargs)
+    if callback.__name__.startswith("draw_"):
+        figure, png = drawn
+        assert shown == [] and plt.get_fignums() == [] and png.startswith(b"\x89PNG")
+    else:
+        figure, = shown
+        assert plt.get_fignums() == [figure.number]
+    for ax in figure.axes:
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel(), ax
         labelled = [lbl for lbl in ax.get_legend_handles_labels()[1] if not lbl.startswith("_")]
         if len(labelled) > 1:

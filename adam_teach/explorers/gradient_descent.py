@@ -1,7 +1,10 @@
 """Notebook 01: gradient descent on the cubic, x_t = x_{t−1} − α f′(x_{t−1}).
 
-`explore_gradient_descent(learning_rate, x0)` is the slider callback; the other two
+`explore_gradient_descent(learning_rate, x0)` is the slider callback: its figure is built
+once and redrawn in place for each slider move (`plotting.LiveFigure`). The other
 functions draw the notebook's static figures."""
+
+import functools
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -28,10 +31,10 @@ def outcome(trace):
 
 
 def plot_iterates(ax, trace, label, color):
-    """x_t against t, start and end marked."""
+    """x_t against t, start and end marked: the line and the two markers."""
     steps = np.arange(len(trace.x))
-    ax.plot(steps, trace.x, ".-", color=color, lw=1, ms=4, label=label)
-    plotting.mark_start_end(ax, steps, trace.x, color)
+    line = ax.plot(steps, trace.x, ".-", color=color, lw=1, ms=4, label=label)[0]
+    return (line, *plotting.mark_start_end(ax, steps, trace.x, color))
 
 
 def mark_stationary_points(ax):
@@ -40,25 +43,67 @@ def mark_stationary_points(ax):
     ax.axhline(0.0, color=plotting.PALETTE["vermillion"], ls=":", lw=0.8, label="local max x = 0")
 
 
+class GradientDescentFigure:
+    """The slider's two panels: the path on the graph of f (left) and x_t against t
+    (right), built once with fixed margins; `show(trace, learning_rate, x0, steps)` moves the
+    paths, retitles both panels and returns the figure as PNG bytes."""
+
+    def __init__(self, trace, learning_rate, x0):
+        fig = plotting.live_figure(9.2, 3.4)
+        self.on_f, self.over_time = fig.subplots(1, 2, gridspec_kw=dict(
+            left=0.07, right=0.99, bottom=0.14, top=0.91, wspace=0.2))
+        plotting.plot_function(self.on_f, CUBIC, *X_VIEW)
+        self.path_on_f = plotting.plot_path_1d(self.on_f, CUBIC, trace.x, label="gradient descent",
+                                               with_labels=True)
+        self.on_f.set_xlim(*X_VIEW)
+        self.on_f.set_ylim(*F_VIEW)
+        plotting.label(self.on_f, "", "x", "f(x)", loc="upper right", title_y=1.0)
+
+        self.iterates = plot_iterates(self.over_time, trace, "x_t", plotting.PALETTE["blue"])
+        mark_stationary_points(self.over_time)
+        self.over_time.set_ylim(*X_VIEW)
+        self.to_minus_infinity = self.over_time.annotate(
+            "to −∞", xy=(0, X_VIEW[0]), xytext=(2, X_VIEW[0] + 0.4), arrowprops={"arrowstyle": "->"},
+            color=plotting.PALETTE["vermillion"])
+        plotting.label(self.over_time, "", "step t", "x_t", loc="upper right", title_y=1.0)
+
+        plotting.fix_label_positions((self.on_f, self.over_time), lefts=(-0.1, -0.1))
+        changing = [*self.on_f.get_lines(), *self.over_time.get_lines(), self.to_minus_infinity,
+                    self.on_f.title, self.over_time.title]
+        legends = [ax.get_legend() for ax in (self.on_f, self.over_time)]
+        self.live = plotting.LiveFigure(fig, changing, {legend: ("upper right", "lower right", "upper left")
+                                                        for legend in legends})
+        self.figure = fig
+
+    def show(self, trace, learning_rate, x0, steps):
+        """Redraw both panels for this run; the PNG bytes of the figure."""
+        xs = np.ravel(trace.x)
+        plotting.move_path(self.path_on_f, xs, CUBIC.f(xs))
+        plotting.move_path(self.iterates, np.arange(len(xs)), xs)
+        self.over_time.set_xlim(-1, steps + 1)
+        self.to_minus_infinity.set_visible(trace.diverged)
+        self.to_minus_infinity.xy = (trace.steps, X_VIEW[0])
+        self.to_minus_infinity.set_position((trace.steps + 2, X_VIEW[0] + 0.4))
+        self.on_f.title.set_text(f"α = {learning_rate:g}, x₀ = {x0:g}")
+        self.over_time.title.set_text(outcome(trace))
+        return self.live.png()
+
+
+@functools.cache
+def _gradient_descent_figure():
+    """The one figure every call of explore_gradient_descent redraws (one per kernel)."""
+    return GradientDescentFigure(gradient_descent_trace(0.1, 0.5), 0.1, 0.5)
+
+
+def draw_gradient_descent(learning_rate=0.1, x0=0.5, steps=30):
+    """The slider's figure for these values, and its PNG bytes."""
+    figure = _gradient_descent_figure()
+    return figure.figure, figure.show(gradient_descent_trace(learning_rate, x0, steps), learning_rate, x0, steps)
+
+
 def explore_gradient_descent(learning_rate=0.1, x0=0.5, steps=30):
     """Slider callback: the path of gradient descent on f (left) and x_t against t (right)."""
-    trace = gradient_descent_trace(learning_rate, x0, steps)
-    fig, (on_f, over_time) = plotting.subplots(2, width=4.6, height=3.4)
-    plotting.plot_function(on_f, CUBIC, *X_VIEW)
-    plotting.plot_path_1d(on_f, CUBIC, trace.x, label="gradient descent", with_labels=True)
-    on_f.set_xlim(*X_VIEW)
-    on_f.set_ylim(*F_VIEW)
-    plotting.label(on_f, f"α = {learning_rate:g}, x₀ = {x0:g}", "x", "f(x)")
-
-    plot_iterates(over_time, trace, "x_t", plotting.PALETTE["blue"])
-    mark_stationary_points(over_time)
-    over_time.set_xlim(-1, steps + 1)
-    over_time.set_ylim(*X_VIEW)
-    if trace.diverged:
-        over_time.annotate("to −∞", xy=(trace.steps, X_VIEW[0]), xytext=(trace.steps + 2, X_VIEW[0] + 0.4),
-                           arrowprops={"arrowstyle": "->"}, color=plotting.PALETTE["vermillion"])
-    plotting.label(over_time, outcome(trace), "step t", "x_t")
-    plt.show()
+    plotting.show_png(draw_gradient_descent(learning_rate, x0, steps)[1])
 
 
 def compare_learning_rates(rates, x0=0.5, steps=30):

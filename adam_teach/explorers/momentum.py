@@ -2,12 +2,15 @@
 
     m_t = β m_{t−1} + g_t,  x_t = x_{t−1} − α m_t      (undamped heavy ball)
 
-`explore_momentum(beta)` is the slider callback; the other functions draw the notebook's
-static figures."""
+`explore_momentum(beta)` is the slider callback; its figure is built once and redrawn in
+place for each slider move (`plotting.LiveFigure`). The other functions draw the
+notebook's static figures."""
+
+import functools
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import objectives, plotting, run
 from ..averages import ema, ema_weights, effective_window
@@ -46,26 +49,27 @@ def plot_ema_weights(betas=(0.5, 0.9, 0.97), steps=60):
 
 
 def drop_minor_ticks(ax):
-    """No minor ticks on a log-scale y axis spanning more than two decades: there they carry
-    no labels and take about a third of the redraw time."""
+    """Minor ticks on a log-scale y axis only if it spans at most two decades: on more they
+    carry no labels and take about a third of the redraw time. (A live figure calls this
+    on every update, so the minor ticks come back when the range shrinks.)"""
     low, high = ax.get_ylim()
-    if np.log10(high / low) > 2:
-        ax.yaxis.set_minor_locator(NullLocator())
+    ax.yaxis.set_minor_locator(NullLocator() if np.log10(high / low) > 2 else LogLocator(subs="auto"))
 
 
 def plot_paths_on_contours(ax, objective, traces):
-    """Contours of a 2-D objective with one labelled path per (label, trace)."""
+    """Contours of a 2-D objective with one labelled path per (label, trace): the paths."""
     plotting.plot_contours(ax, objective, num=120, levels=15)
-    for i, (name, trace) in enumerate(traces):
-        plotting.plot_path_2d(ax, trace.x, label=name, color=plotting.colour(i))
+    return [plotting.plot_path_2d(ax, trace.x, label=name, color=plotting.colour(i))
+            for i, (name, trace) in enumerate(traces)]
 
 
 def plot_loss_curves(ax, traces, title):
-    """f(x_t) against t on a log scale, one line per (label, trace)."""
-    for i, (name, trace) in enumerate(traces):
-        ax.semilogy(np.arange(len(trace.f)), trace.f, color=plotting.colour(i), lw=1.5, label=name)
+    """f(x_t) against t on a log scale, one line per (label, trace): the lines."""
+    lines = [ax.semilogy(np.arange(len(trace.f)), trace.f, color=plotting.colour(i), lw=1.5, label=name)[0]
+             for i, (name, trace) in enumerate(traces)]
     drop_minor_ticks(ax)
-    plotting.label(ax, title, "step t", "f(x_t) (log scale)")
+    plotting.label(ax, title, "step t", "f(x_t) (log scale)", loc="upper right", title_y=1.0)
+    return lines
 
 
 def bowl_traces(beta, learning_rate=BOWL_RATE, steps=BOWL_STEPS):
@@ -74,14 +78,68 @@ def bowl_traces(beta, learning_rate=BOWL_RATE, steps=BOWL_STEPS):
             (f"momentum β = {beta:g}", run(Momentum(learning_rate, beta), BOWL, BOWL_START, steps))]
 
 
+class BowlFigure:
+    """Two optimisers on the bowl, built once with fixed margins: their paths on the
+    contours (left) and a log-scale panel of their curves (right, drawn by the subclass).
+    `show(traces, ...)` moves the paths, relabels them and returns the figure as PNG."""
+
+    def __init__(self, traces, title):
+        fig = plotting.live_figure(9.6, 3.6)
+        self.paths_ax, self.curves_ax = fig.subplots(1, 2, gridspec_kw=dict(
+            left=0.07, right=0.99, bottom=0.13, top=0.92, wspace=0.28))
+        self.paths = plot_paths_on_contours(self.paths_ax, BOWL, traces)
+        plotting.label(self.paths_ax, title, "x", "y", title_y=1.0)
+        self.curves = self.draw_curves(self.curves_ax, traces)
+        plotting.fix_label_positions(fig.get_axes(), lefts=(-0.12, -0.18))
+        changing = [*self.paths_ax.get_lines(), *self.curves_ax.get_lines(), self.paths_ax.title]
+        self.live = plotting.LiveFigure(fig, changing, rebuilt_legends=fig.get_axes())
+        self.figure = fig
+
+    def show(self, traces, title):
+        """Redraw both panels for these (name, trace) pairs; the PNG bytes of the figure."""
+        for path, (name, trace) in zip(self.paths, traces):
+            plotting.move_path(path, trace.x[:, 0], trace.x[:, 1])
+            path[0].set_label(name)
+        self.paths_ax.title.set_text(title)
+        self.paths_ax.legend(loc="best", fontsize=8)
+        self.move_curves(traces)
+        self.curves_ax.relim()
+        self.curves_ax.autoscale_view()
+        drop_minor_ticks(self.curves_ax)
+        self.curves_ax.legend(loc="best", fontsize=8)
+        return self.live.png()
+
+
+class MomentumFigure(BowlFigure):
+    """Gradient descent and momentum on the bowl: paths (left), losses (right)."""
+
+    def draw_curves(self, ax, traces):
+        return plot_loss_curves(ax, traces, f"Loss over {BOWL_STEPS} steps")
+
+    def move_curves(self, traces):
+        for line, (name, trace) in zip(self.curves, traces):
+            line.set_data(np.arange(len(trace.f)), trace.f)
+            line.set_label(name)
+
+
+PATHS_TITLE = f"Paths on {BOWL.formula}, α = {BOWL_RATE:g}"
+
+
+@functools.cache
+def _momentum_figure():
+    """The one figure every call of explore_momentum redraws (one per kernel)."""
+    return MomentumFigure(bowl_traces(0.7), PATHS_TITLE)
+
+
+def draw_momentum(beta=0.7):
+    """The slider's figure for this β, and its PNG bytes."""
+    figure = _momentum_figure()
+    return figure.figure, figure.show(bowl_traces(beta), PATHS_TITLE)
+
+
 def explore_momentum(beta=0.7):
     """Slider callback: gradient descent vs momentum on the bowl f(x, y) = (x² + 25y²)/2."""
-    traces = bowl_traces(beta)
-    fig, (paths, losses) = plotting.subplots(2, width=4.8, height=3.6)
-    plot_paths_on_contours(paths, BOWL, traces)
-    plotting.label(paths, f"Paths on {BOWL.formula}, α = {BOWL_RATE:g}", "x", "y")
-    plot_loss_curves(losses, traces, f"Loss over {BOWL_STEPS} steps")
-    plt.show()
+    plotting.show_png(draw_momentum(beta)[1])
 
 
 def compare_on_cubic(betas=(0.7, 0.9), learning_rate=0.02, x0=0.1, steps=40):

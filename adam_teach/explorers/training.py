@@ -33,13 +33,19 @@ def draw_decision_boundary(ax, theta, X, y, title="Decision boundary"):
     plotting.label(ax, title, "x", "y", legend=True)
 
 
-def explore_training(optimizer="Adam", learning_rate=0.01, epochs=300):
-    """The slider callback: train the network from the same θ₀ and show loss and boundary."""
+def training_trace(optimizer="Adam", learning_rate=0.01, epochs=300):
+    """Full-batch training of the network on the two moons from the same θ₀: its Trace."""
     if optimizer not in TRAINERS:
         raise ValueError(f"optimizer must be one of {sorted(TRAINERS)}, got {optimizer!r}.")
     X, y = network.two_moons()
-    trace = run(TRAINERS[optimizer](learning_rate), network.network_objective(X, y),
-                network.initial_parameters(), epochs)
+    return run(TRAINERS[optimizer](learning_rate), network.network_objective(X, y),
+               network.initial_parameters(), epochs)
+
+
+def explore_training(optimizer="Adam", learning_rate=0.01, epochs=300):
+    """The slider callback: train the network from the same θ₀ and show loss and boundary."""
+    trace = training_trace(optimizer, learning_rate, epochs)
+    X, y = network.two_moons()
     fig, (ax_loss, ax_data) = plotting.subplots(ncols=2, width=5.0, height=3.8)
     name = f"{optimizer}, α = {learning_rate:g}" + (" (diverged)" if trace.diverged else "")
     draw_loss_curves(ax_loss, {name: trace.f}, title=f"Training loss: {trace.f[-1]:.3f} at the end")

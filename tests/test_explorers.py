@@ -1,0 +1,79 @@
+"""The slider callbacks of notebooks 01-04 redraw one figure in place (plotting.LiveFigure):
+each PNG must be the figure matplotlib draws from scratch, in any order of updates, and
+each update through the notebook's own widget must show exactly one new PNG and leave no
+pyplot figure behind."""
+
+import base64
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from IPython.utils.capture import capture_output  # noqa: E402
+
+from adam_teach import plotting  # noqa: E402
+from adam_teach.explorers import adaptive, bias_correction, gradient_descent, momentum  # noqa: E402
+
+from explorer_support import full_draw, kernel_like, png_pixels  # noqa: E402, F401  (tests/ is on sys.path)
+
+# notebook -> (the function that draws its slider's figure, settings to move through)
+LIVE = {
+    "01_gradient_descent": (gradient_descent.draw_gradient_descent, [
+        {}, dict(learning_rate=0.8, x0=0.5), dict(learning_rate=0.01, x0=5.0), dict(x0=-0.5),
+        dict(learning_rate=0.9, x0=2.0)]),
+    "02_momentum": (momentum.draw_momentum, [{}, dict(beta=0.95), dict(beta=0.0), dict(beta=0.5)]),
+    "03_adaptive_steps": (adaptive.draw_adaptive, [
+        {}, dict(learning_rate=1.0, rho=0.5), dict(learning_rate=0.01, rho=0.99), dict(rho=0.7)]),
+    "04_bias_correction": (bias_correction.draw_bias_correction, [
+        {}, dict(beta_2=0.9, beta_1=0.0), dict(beta_2=0.9999, beta_1=0.99), dict(beta_2=0.95)]),
+}
+
+
+@pytest.mark.parametrize("notebook", LIVE)
+def test_png_is_the_figure_drawn_from_scratch(notebook):
+    """Only what changed is redrawn over kept pixels (ticks kept while the limits stay,
+    legends pasted or rebuilt, titles retitled): the PNG must still be what matplotlib
+    draws from scratch, after any sequence of updates."""
+    draw, sequence = LIVE[notebook]
+    for settings in sequence + sequence[::-1]:
+        figure, png = draw(**settings)
+        differ = np.any(png_pixels(png) != full_draw(figure), axis=-1)
+        # what may differ: grid lines where they cross a spine or a pasted legend's frame
+        assert differ.mean() < 0.002, (notebook, settings, differ.mean())
+
+
+@pytest.mark.parametrize("notebook", LIVE)
+def test_each_widget_update_shows_one_new_png_and_no_pyplot_figure(kernel_like, notebook):
+    """What the kernel does when a slider moves: interactive.update() of the notebook's
+    own interact widget, with the inline backend."""
+    draw = LIVE[notebook][0]
+    widget = kernel_like.slider_widget(notebook)
+    pngs = []
+    for settings in kernel_like.slider_settings(widget, 4, seed=1):
+        for control in widget.kwargs_widgets:
+            control.value = settings[control._kwarg]
+        with capture_output() as shown:
+            widget.update()
+        assert [sorted(output.data) for output in shown.outputs] == [["image/png", "text/plain"]]
+        pngs.append(base64.b64decode(shown.outputs[0].data["image/png"]))
+        assert pngs[-1] == draw(**settings)[1]
+        assert plt.get_fignums() == []
+    assert len(set(pngs)) == len(pngs)
+
+
+def test_start_and_end_have_neutral_legend_entries():
+    """Several paths share the markers: the legend shows them in black, not in the colour
+    of whichever path was drawn last."""
+    fig, ax = plt.subplots()
+    plotting.plot_path_1d(ax, gradient_descent.CUBIC, [0.5, 1.0], color=plotting.PALETTE["orange"],
+                          with_labels=True)
+    handles, labels = ax.get_legend_handles_labels()
+    markers = dict(zip(labels, handles))
+    assert markers["start"].get_markeredgecolor() == plotting.PALETTE["black"]
+    assert markers["end"].get_color() == plotting.PALETTE["black"]
+    coloured = [line for line in ax.get_lines() if line.get_label() in ("_start", "_end")]
+    assert [line.get_markeredgecolor() for line in coloured] == [plotting.PALETTE["orange"]] * 2
+    plt.close(fig)
