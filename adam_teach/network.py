@@ -9,6 +9,8 @@ All weights live in one flat vector θ, so every optimiser in adam_teach trains 
 minimises any other objective: `adam_teach.run(optimizer, network_objective(...), θ₀, steps)`.
 """
 
+import math
+
 import numpy as np
 
 from . import validation
@@ -52,7 +54,7 @@ def unflatten(theta, sizes=SIZES):
     """The list [W₁, b₁, W₂, b₂, ...] held in the flat vector θ (Keras's get_weights order)."""
     arrays, start = [], 0
     for shape in _shapes(sizes):
-        size = int(np.prod(shape))
+        size = math.prod(shape)
         arrays.append(theta[start:start + size].reshape(shape))
         start += size
     if start != len(theta):

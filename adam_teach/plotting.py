@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 from matplotlib.transforms import Bbox
 from PIL import Image
 
@@ -138,6 +139,20 @@ def fix_label_positions(axes, lefts, below=-0.1):
         ax.yaxis.set_label_coords(left, 0.5)
 
 
+def plain_log_ticks(axis, numticks=6):
+    """Ticks of a log-scale axis labelled plainly ("0.1", "1e-05", "0.9365"), not in math
+    text ("10⁻¹"): parsing math text would be a third of the time of a live figure's update.
+    The labelled ticks are the powers of ten over more than two decades, 1, 2 and 5 times
+    them over one to two, 1 to 9 times them within one (matplotlib falls back to evenly
+    spaced ticks if at most one of those is in view). Call again when the range changes."""
+    low, high = axis.get_view_interval()
+    decades = np.log10(high / low)
+    subs = (1.0,) if decades > 2 else (1.0, 2.0, 5.0) if decades > 1 else np.arange(1.0, 10.0)
+    axis.set_major_locator(LogLocator(subs=subs, numticks=numticks))
+    axis.set_major_formatter(FormatStrFormatter("%.4g"))
+    axis.set_minor_formatter(NullFormatter())
+
+
 def png_bytes(rgba):
     """PNG of an RGBA pixel array, without its alpha channel (the course's figures are
     opaque): zlib level 3 is as small as the default level 6 here and faster."""
@@ -176,8 +191,9 @@ class LiveFigure:
     Axis labels and titles stay in the kept pixels, so they need fixed positions: call
     `axis.set_label_coords(...)` and `set_title(..., y=1.0)` first. A title whose text
     changes goes in `changing` (e.g. `ax.title`, then `ax.title.set_text(...)` on each
-    update). The axes must stand in one row (each one's ticks are kept in its own vertical
-    strip of the figure)."""
+    update). An artist that is drawn anew on each update (a contour set) takes the place of
+    the old one with `replace(old, new)`. The axes must stand in one row (each one's ticks
+    are kept in its own vertical strip of the figure)."""
 
     def __init__(self, figure, changing, legend_places=None, rebuilt_legends=()):
         self.figure = figure
@@ -198,6 +214,13 @@ class LiveFigure:
         self._background = None
         self._ticks = {}  # axes -> (its limits, pixels of its ticks and grid)
         self._pasted = {}  # (legend, place) -> (pixels, box in display coordinates)
+
+    def replace(self, old, new):
+        """Put `new` in the place of `old` among the changing artists and take `old` out of
+        the figure: for what is drawn anew on each update (a contour set, say)."""
+        self.changing[self.changing.index(old)] = new
+        new.set_animated(True)
+        old.remove()
 
     def _draw_background(self):
         canvas = self.figure.canvas

@@ -18,15 +18,6 @@ from explorer_support import full_draw, kernel_like, png_pixels  # noqa: E402, F
 from test_notebooks_05_09 import hand_adam  # noqa: E402
 
 
-@pytest.fixture
-def shown(monkeypatch):
-    """Collect the figures a callback shows instead of displaying them."""
-    figures = []
-    monkeypatch.setattr(plt, "show", lambda: figures.append(plt.gcf()))
-    yield figures
-    plt.close("all")
-
-
 def assert_labelled(fig, n_axes):
     axes = fig.get_axes()
     assert len(axes) == n_axes
@@ -108,9 +99,9 @@ def test_adam_explorer_rejects_bad_values():
         adam_explorer.adam_trace(learning_rate=0.0)
 
 
-def test_epsilon_explorer_gap_is_the_difference_of_the_two_forms(shown):
-    epsilon.explore_epsilon(1e-7)
-    assert_labelled(shown[0], 2)
+def test_epsilon_explorer_gap_is_the_difference_of_the_two_forms():
+    fig, _ = epsilon.draw_epsilon(1e-7)
+    assert_labelled(fig, 2)
     # Keras's form by hand: alpha_t = lr·√(1 − β₂ᵗ)/(1 − β₁ᵗ), x −= alpha_t·m/(√v + ε̂)
     x, m, v, keras = 0.001, 0.0, 0.0, [0.001]
     for t in range(1, 101):
@@ -122,24 +113,32 @@ def test_epsilon_explorer_gap_is_the_difference_of_the_two_forms(shown):
     gap = np.abs(hand_adam(cubic_grad, 0.001, 100, 0.05, 0.9, 0.999, 1e-7) - np.array(keras))
     # FACTS §2: the largest gap is about 5.0e-5, near step 14
     assert f"{gap.max():.1e}" == "5.0e-05" and gap.argmax() == 14
-    legend = [t.get_text() for t in shown[0].get_axes()[1].get_legend().get_texts()]
+    legend = [t.get_text() for t in fig.get_axes()[1].get_legend().get_texts()]
     assert any("5.0e-05 at t = 14" in text for text in legend)
+    drawn = fig.get_axes()[1].get_lines()[0].get_ydata()  # the gap against t = 1, 2, ...
+    np.testing.assert_allclose(drawn, gap[1:], rtol=1e-6)
+
+
+def legend_texts(ax):
+    """The entries of every legend of the axes (the compare figure has two)."""
+    return [text.get_text() for legend in ax.findobj(matplotlib.legend.Legend) for text in legend.get_texts()]
 
 
 @pytest.mark.parametrize("surface", list(compare.SURFACES))
-def test_compare_draws_every_optimiser_with_start_and_end(shown, surface):
-    compare.compare(surface, learning_rate=0.01, noise=0.5, steps=30)
-    assert_labelled(shown[0], 1)
-    labels = [t.get_text() for t in shown[0].get_axes()[0].get_legend().get_texts()]
+def test_compare_draws_every_optimiser_with_start_and_end(surface):
+    fig, _ = compare.draw_compare(surface, learning_rate=0.01, noise=0.5, steps=30)
+    assert_labelled(fig, 1)
+    labels = legend_texts(fig.get_axes()[0])
     for name in ("SGD", "Momentum", "RMSprop", "Adam"):
         assert any(label.startswith(name) for label in labels)
     assert "start" in labels and "end" in labels
 
 
-def test_compare_labels_diverged_runs(shown):
-    compare.compare("Rosenbrock", ("SGD",), learning_rate=0.01)
-    labels = [t.get_text() for t in shown[0].get_axes()[0].get_legend().get_texts()]
+def test_compare_labels_diverged_runs_and_shows_only_the_chosen_optimisers():
+    fig, _ = compare.draw_compare("Rosenbrock", ("SGD",), learning_rate=0.01)
+    labels = legend_texts(fig.get_axes()[0])
     assert any("diverged" in label for label in labels)
+    assert not any(label.startswith(("Momentum", "RMSprop", "Adam")) for label in labels)
 
 
 def test_compare_rejects_unknown_names():
@@ -149,8 +148,10 @@ def test_compare_rejects_unknown_names():
         compare.compare("saddle", ("Adadelta",))
 
 
-def test_training_explorer_draws_loss_and_boundary(shown):
-    training.explore_training("SGD", 0.5, 20)
-    assert_labelled(shown[0], 2)
+def test_training_explorer_draws_loss_and_boundary():
+    fig, _ = training.draw_training("SGD", 0.5, 20)
+    assert_labelled(fig, 2)
+    trace = training.training_trace("SGD", 0.5, 20)
+    np.testing.assert_array_equal(fig.get_axes()[0].get_lines()[0].get_ydata(), trace.f)
     with pytest.raises(ValueError, match="optimizer must be one of"):
         training.explore_training("LBFGS")

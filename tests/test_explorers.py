@@ -1,7 +1,7 @@
-"""The slider callbacks of notebooks 01-04 redraw one figure in place (plotting.LiveFigure):
-each PNG must be the figure matplotlib draws from scratch, in any order of updates, and
-each update through the notebook's own widget must show exactly one new PNG and leave no
-pyplot figure behind."""
+"""The slider callbacks of notebooks 01-04, 06, 07 and 09 (05's: test_explorer_adam.py) redraw
+one figure in place (plotting.LiveFigure): each PNG must be the figure matplotlib draws from
+scratch, in any order of updates, and each update through the notebook's own widget must show
+exactly one new PNG and leave no pyplot figure behind."""
 
 import base64
 
@@ -15,7 +15,8 @@ import pytest  # noqa: E402
 from IPython.utils.capture import capture_output  # noqa: E402
 
 from adam_teach import plotting  # noqa: E402
-from adam_teach.explorers import adaptive, bias_correction, gradient_descent, momentum  # noqa: E402
+from adam_teach.explorers import (adaptive, bias_correction, compare, epsilon, gradient_descent,  # noqa: E402
+                                  momentum, training)
 
 from explorer_support import full_draw, kernel_like, png_pixels  # noqa: E402, F401  (tests/ is on sys.path)
 
@@ -29,6 +30,16 @@ LIVE = {
         {}, dict(learning_rate=1.0, rho=0.5), dict(learning_rate=0.01, rho=0.99), dict(rho=0.7)]),
     "04_bias_correction": (bias_correction.draw_bias_correction, [
         {}, dict(beta_2=0.9, beta_1=0.0), dict(beta_2=0.9999, beta_1=0.99), dict(beta_2=0.95)]),
+    "06_adam_vs_keras": (epsilon.draw_epsilon, [
+        {}, dict(epsilon=1e-1), dict(epsilon=1e-10, learning_rate=1.0, steps=500),
+        dict(learning_rate=0.001, steps=10), dict(epsilon=1e-3, learning_rate=0.3)]),
+    # the surface changes too: each surface keeps its own figure
+    "07_beyond_the_cubic": (compare.draw_compare, [
+        {}, dict(surface="saddle", optimizers=("Adam",)), dict(surface="ill-conditioned bowl", noise=2.0, steps=1000),
+        dict(optimizers=("RMSprop", "Adam"), learning_rate=1.0, steps=10), dict(surface="saddle", noise=0.5)]),
+    "09_training_a_network": (training.draw_training, [
+        {}, dict(optimizer="SGD", learning_rate=10.0, epochs=200), dict(optimizer="SGD", learning_rate=1e-4, epochs=10),
+        dict(learning_rate=0.1, epochs=500)]),
 }
 
 

@@ -1,10 +1,14 @@
 """Optimisers side by side on the 2-D surfaces (notebook 07): the same start, the same
-number of steps and, optionally, the same seeded gradient noise for every optimiser."""
+number of steps and, optionally, the same seeded gradient noise for every optimiser.
+
+`compare(surface, optimizers, learning_rate, noise, steps)` is the slider callback; each
+surface's figure is built once and redrawn in place for each slider move
+(`plotting.LiveFigure`). `draw_paths` draws the notebook's static figures."""
 
 import dataclasses
+import functools
 from typing import NamedTuple
 
-import matplotlib.pyplot as plt
 import numpy as np
 
 from .. import objectives, plotting, run
@@ -87,28 +91,103 @@ def _view(objective, traces, limit=3.0):
     return dataclasses.replace(objective, plot_range=tuple(ranges))
 
 
+def colour_of(name):
+    """Each optimiser keeps its colour whichever others are drawn with it."""
+    return plotting.colour(list(OPTIMIZERS).index(name))
+
+
+def path_label(name, trace):
+    """The legend entry of one optimiser's path: its α and f where it ended."""
+    status = "diverged" if trace.diverged else f"f = {float(trace.f[-1]):.2g}"
+    return f"{name} (α = {trace.optimizer.learning_rate:g}): {status}"
+
+
+def title(objective, noise):
+    """The surface's formula, and the noise if there is any."""
+    return objective.formula + (f", gradient noise σ = {noise:g}" if noise else "")
+
+
+def legend_of_markers(ax, path_lines):
+    """What every figure of a surface shows the same (its stationary points, start, end):
+    a legend below the axes on the left, beside `legend_of_paths`."""
+    handles = [line for line in ax.get_lines()
+               if line not in path_lines and not line.get_label().startswith("_")]
+    ax.add_artist(ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.14), fontsize=8))
+
+
+def legend_of_paths(ax, path_lines):
+    """One entry per drawn path, below the axes right of the markers' legend."""
+    return ax.legend(handles=[line for line in path_lines if line.get_visible()], loc="upper left",
+                     bbox_to_anchor=(0.3, -0.14), fontsize=8)
+
+
 def draw_paths(surface, traces, noise=0.0):
-    """Contours of the surface with every optimiser's path, start and end marked."""
+    """Contours of the surface with every optimiser's path, start and end marked; the
+    view is widened to hold the paths."""
     objective = SURFACES[surface].objective
     fig, ax = plotting.subplots(width=6.4, height=4.6)
     plotting.plot_contours(ax, _view(objective, traces), num=120)
-    for i, (name, trace) in enumerate(traces.items()):
-        status = "diverged" if trace.diverged else f"f = {float(trace.f[-1]):.2g}"
-        plotting.plot_path_2d(ax, trace.x, label=f"{name} (α = {trace.optimizer.learning_rate:g}): {status}",
-                              color=plotting.colour(i), with_labels=(i == len(traces) - 1))
-    noise_text = f", gradient noise σ = {noise:g}" if noise else ""
-    plotting.label(ax, f"{objective.formula}{noise_text}", "x", "y", legend=True)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, fontsize=8)
+    path_lines = [plotting.plot_path_2d(ax, trace.x, label=path_label(name, trace), color=colour_of(name),
+                                        with_labels=(i == len(traces) - 1))[0]
+                  for i, (name, trace) in enumerate(traces.items())]
+    plotting.label(ax, title(objective, noise), "x", "y", legend=False)
+    legend_of_markers(ax, path_lines)
+    legend_of_paths(ax, path_lines)
     return fig
 
 
-def show_paths(surface, learning_rates, noise=0.0, steps=None):
-    """Run the optimisers named in `learning_rates` (name -> α) and show their paths."""
-    draw_paths(surface, run_paths(surface, learning_rates, noise, steps=steps), noise)
-    plt.show()
+class CompareFigure:
+    """One surface's contours with a path for each optimiser, built once with fixed
+    margins over a fixed view, the surface's plot range (a path that leaves it runs off
+    the edge; its legend entry says where it ended). `show(traces, noise)` moves the
+    chosen optimisers' paths, hides the others, retitles and relabels; PNG bytes."""
+
+    def __init__(self, surface):
+        self.objective = SURFACES[surface].objective
+        fig = plotting.live_figure(6.4, 4.6)
+        self.ax = ax = fig.add_axes((0.1, 0.28, 0.88, 0.65))  # left, bottom, width, height
+        plotting.plot_contours(ax, _view(self.objective, {}), num=120)
+        self.paths = {name: plotting.plot_path_2d(ax, np.zeros((1, 2)), color=colour_of(name),
+                                                  with_labels=(name == list(OPTIMIZERS)[-1]))
+                      for name in OPTIMIZERS}
+        plotting.label(ax, "", "x", "y", legend=False, title_y=1.0)
+        plotting.fix_label_positions([ax], lefts=(-0.08,))
+        self.path_lines = [path[0] for path in self.paths.values()]
+        legend_of_markers(ax, self.path_lines)  # kept in the background
+        legend_of_paths(ax, self.path_lines)  # rebuilt on each update
+        changing = [line for path in self.paths.values() for line in path] + [ax.title]
+        self.live = plotting.LiveFigure(fig, changing, rebuilt_legends=[ax])
+        self.figure = fig
+
+    def show(self, traces, noise):
+        """Redraw the paths of these (name -> Trace) runs; the PNG bytes of the figure."""
+        for name, path in self.paths.items():
+            for artist in path:
+                artist.set_visible(name in traces)
+            if name in traces:
+                plotting.move_path(path, traces[name].x[:, 0], traces[name].x[:, 1])
+                path[0].set_label(path_label(name, traces[name]))
+        self.ax.title.set_text(title(self.objective, noise))
+        legend_of_paths(self.ax, self.path_lines)
+        return self.live.png()
+
+
+@functools.cache
+def _compare_figure(surface):
+    """The figure every call of compare redraws for this surface (one per surface and kernel:
+    each keeps its own contours as pixels)."""
+    return CompareFigure(surface)
+
+
+def draw_compare(surface="Rosenbrock", optimizers=("SGD", "Momentum", "RMSprop", "Adam"),
+                 learning_rate=0.01, noise=0.0, steps=None):
+    """The slider's figure for these values, and its PNG bytes."""
+    traces = run_paths(surface, dict.fromkeys(optimizers, learning_rate), noise, steps=steps)
+    figure = _compare_figure(surface)
+    return figure.figure, figure.show(traces, noise)
 
 
 def compare(surface="Rosenbrock", optimizers=("SGD", "Momentum", "RMSprop", "Adam"),
             learning_rate=0.01, noise=0.0, steps=None):
     """The slider callback: the chosen optimisers, all with the same α, on one surface."""
-    show_paths(surface, {name: learning_rate for name in optimizers}, noise, steps)
+    plotting.show_png(draw_compare(surface, optimizers, learning_rate, noise, steps)[1])
