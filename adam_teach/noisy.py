@@ -24,7 +24,8 @@ def with_gradient_noise(objective, scale, seed=0):
 
     def noisy_grad(x):
         g = exact_grad(x)
-        return g + scale * rng.standard_normal(np.shape(g)).astype(np.asarray(g).dtype)
+        dtype = np.asarray(g).dtype
+        return g + dtype.type(scale) * rng.standard_normal(np.shape(g), dtype=dtype)
 
     return dataclasses.replace(objective, name=f"{objective.name}, gradient noise σ = {scale:g}",
                                grad=noisy_grad)

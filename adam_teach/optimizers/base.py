@@ -14,6 +14,8 @@ import numpy as np
 
 from .. import validation
 
+SCALAR_TYPES = {"float32": np.float32, "float64": np.float64}
+
 # Every hyper-parameter is checked by its name, so no optimiser can forget a check.
 CHECKS = {
     "learning_rate": validation.positive_finite,
@@ -41,7 +43,7 @@ class Optimizer:
 
     def cast(self, value):
         """A scalar hyper-parameter in the optimiser's dtype."""
-        return np.dtype(self.dtype).type(value)
+        return SCALAR_TYPES[self.dtype](value)
 
     def zeros(self, x):
         return np.zeros(np.shape(x), dtype=self.dtype)
