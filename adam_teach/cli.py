@@ -34,7 +34,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
     if not argv or argv[0] not in COMMANDS:
-        args = parser.parse_args(argv)  # --help, --version, or an error (exit status 2)
+        parser.parse_args(argv)  # --help, --version, or an error (exit status 2)
         parser.print_help()
         return 2
     name = argv[0]

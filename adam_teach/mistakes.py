@@ -15,6 +15,8 @@ from typing import Callable
 
 import numpy as np
 
+from . import averages
+
 
 @dataclass(frozen=True)
 class Mistake:
@@ -74,23 +76,23 @@ GRADIENT_DESCENT = (
 
 def _ema_variant(values, beta, *, gain=None, swapped=False, start_at_first=False):
     values = np.asarray(values, dtype=float)
-    averages = np.empty_like(values)
+    means = np.empty_like(values)
     m = values[0] if start_at_first else np.zeros_like(values[0])
     for t, g in enumerate(values):
         if start_at_first and t == 0:
-            averages[t] = m
+            means[t] = m
             continue
         if swapped:
             m = (1 - beta) * m + beta * g
         else:
             m = beta * m + (1 - beta if gain is None else gain) * g
-        averages[t] = m
-    return averages
+        means[t] = m
+    return means
 
 
-def _debiased(averages, beta, t_offset=0):
-    t = np.arange(1, len(averages) + 1) + t_offset
-    return averages / (1 - beta**t)
+def _debiased(means, beta, t_offset=0):
+    t = np.arange(1, len(means) + 1) + t_offset
+    return means / (1 - beta**t)
 
 
 EMA = (
@@ -102,19 +104,18 @@ EMA = (
     Mistake("ema_starts_at_first_value", "the average starts at the first value; the exercise "
             "(and Adam) start it at m_0 = 0", partial(_ema_variant, start_at_first=True)),
     Mistake("ema_is_debiased", "this is the bias-corrected average; ema should return m_t "
-            "itself, without dividing by 1 − βᵗ",
-            lambda values, beta: _debiased(_ema_variant(values, beta), beta)),
+            "itself, without dividing by 1 − βᵗ", averages.debiased_ema),
 )
 
 DEBIASED_EMA = (
     Mistake("missing_bias_correction", "missing bias correction: divide m_t by 1 − βᵗ",
-            _ema_variant),
+            averages.ema),
     Mistake("t_off_by_one", "t is off by one: the first average is m_1, divided by 1 − β¹ "
             "(count t from 1, not 0)",
-            lambda values, beta: _debiased(_ema_variant(values, beta), beta, t_offset=-1)),
+            lambda values, beta: _debiased(averages.ema(values, beta), beta, t_offset=-1)),
     Mistake("t_plus_one", "t is off by one: the first average is m_1, divided by 1 − β¹, "
             "not 1 − β²",
-            lambda values, beta: _debiased(_ema_variant(values, beta), beta, t_offset=1)),
+            lambda values, beta: _debiased(averages.ema(values, beta), beta, t_offset=1)),
     Mistake("ema_undamped", "the (1 − β) factor is missing in the moving average: "
             "m_t = β m_{t−1} + (1 − β) g_t",
             lambda values, beta: _debiased(_ema_variant(values, beta, gain=1.0), beta)),
@@ -245,9 +246,10 @@ def _keras_path_ignoring_arguments(x0, steps, learning_rate=0.05, epsilon=1e-7):
 
 
 def _paper_adam_path(x0, steps, learning_rate=0.05, epsilon=1e-7):
+    from .assignments.adam import run_adam  # exercise 03's reference, Algorithm 1
     from .objectives import cubic
 
-    return _run_adam_variant(cubic.grad, x0, steps, learning_rate, epsilon=epsilon)
+    return run_adam(cubic.grad, x0, steps, learning_rate, epsilon=epsilon)
 
 
 KERAS_ADAM_PATH = (

@@ -65,6 +65,13 @@ def finite_point(name, value, dtype):
     return array
 
 
+def one_of(name, value, allowed):
+    """One of the names in `allowed` (a surface, an optimiser, ...)."""
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {sorted(allowed)}, got {value!r}.")
+    return value
+
+
 def objective(value):
     """Anything with callable f(x) and grad(x)."""
     for method in ("f", "grad"):

@@ -15,52 +15,32 @@ Both graders' totals are compared, so a fast wrong grader would show.
 
 import argparse
 import copy
+import csv
 import json
 import os
 import resource
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from grading_support import grade, nbgrader, nbgrader_course, solution_answers, solved  # noqa: E402
+
 EXERCISE = "03_adam"
-BIN = Path(sys.executable).parent
-ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-       "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
-
-
-def answers():
-    """grade_id -> the solution's code for each answer cell, as a learner would write it."""
-    solution = json.loads((ROOT / "solutions" / f"{EXERCISE}.ipynb").read_text(encoding="utf-8"))
-    found = {}
-    for cell in solution["cells"]:
-        meta = cell["metadata"].get("nbgrader", {})
-        if meta.get("solution") and cell["cell_type"] == "code":
-            lines = "".join(cell["source"]).splitlines(keepends=True)
-            found[meta["grade_id"]] = "".join(l for l in lines if "### BEGIN SOLUTION" not in l
-                                              and "### END SOLUTION" not in l)
-    return found
 
 
 def submissions(count):
     """[(student, notebook dict, wrong?)]: every fourth student forgets to debias m."""
     released = json.loads((ROOT / "exercises" / f"{EXERCISE}.ipynb").read_text(encoding="utf-8"))
-    right = answers()
+    right = solution_answers(EXERCISE)
+    wrong_answers = {grade_id: source.replace("(1 - beta_1**t)", "1") for grade_id, source in right.items()}
     built = []
     for i in range(count):
-        nb, wrong = copy.deepcopy(released), i % 4 == 3
-        for cell in nb["cells"]:
-            grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-            if grade_id in right:
-                source = right[grade_id]
-                if wrong and "(1 - beta_1**t)" in source:
-                    source = source.replace("(1 - beta_1**t)", "1")
-                cell["source"] = source
-        built.append((f"student{i:02d}", nb, wrong))
+        wrong = i % 4 == 3
+        built.append((f"student{i:02d}", solved(copy.deepcopy(released), wrong_answers if wrong else right), wrong))
     assert any(w for *_, w in built) and sum("(1 - beta_1**t)" not in json.dumps(nb) for _, nb, w in built if w)
     return built
 
@@ -72,17 +52,13 @@ def write(path, nb):
 
 def time_ours(inbox, out, jobs, *options):
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "adam_teach.cli", "grade", str(inbox), "--out", str(out),
-                           "--jobs", str(jobs), "--quiet", "--course", str(ROOT), *options],
-                          capture_output=True, text=True, env=ENV)
+    done = grade(inbox, "--out", out, "--jobs", jobs, *options, timeout=None)
     seconds = time.perf_counter() - started
     if done.returncode:
         raise SystemExit(f"adam-teach grade failed:\n{done.stderr}")
-    totals = {}
-    for line in (out / "gradebook.csv").read_text().splitlines()[1:]:
-        fields = line.split(",")
-        totals[fields[0].replace(f"_{EXERCISE}", "")] = float(fields[-2])
-    return seconds, totals
+    with (out / "gradebook.csv").open(encoding="utf-8") as gradebook:
+        return seconds, {row["submission"].replace(f"_{EXERCISE}", ""): float(row["total"])
+                         for row in csv.DictReader(gradebook)}
 
 
 def cpu_per_submission(inbox, fork, repeats=7):
@@ -112,22 +88,12 @@ def _own_cpu():
 
 
 def time_nbgrader(course_dir, built):
-    (course_dir / "source" / EXERCISE).mkdir(parents=True)
-    shutil.copy(ROOT / "solutions" / f"{EXERCISE}.ipynb", course_dir / "source" / EXERCISE)
-    (course_dir / "nbgrader_config.py").write_text(
-        "c = get_config()\nc.CourseDirectory.course_id = 'adam-teach-benchmark'\n"
-        "c.CourseDirectory.root = %r\n" % str(course_dir))
-    nbgrader = [str(BIN / "nbgrader")]
-    subprocess.run(nbgrader + ["generate_assignment", EXERCISE, "--force"], cwd=course_dir, env=ENV,
-                   check=True, capture_output=True)
+    nbgrader_course(course_dir, [EXERCISE])
     for student, nb, _ in built:
         write(course_dir / "submitted" / student / EXERCISE / f"{EXERCISE}.ipynb", nb)
     started = time.perf_counter()
-    done = subprocess.run(nbgrader + ["autograde", EXERCISE], cwd=course_dir, env=ENV,
-                          capture_output=True, text=True)
+    nbgrader(course_dir, "autograde", EXERCISE, timeout=None)
     seconds = time.perf_counter() - started
-    if done.returncode:
-        raise SystemExit(f"nbgrader autograde failed:\n{done.stderr[-3000:]}")
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:

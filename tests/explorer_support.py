@@ -2,6 +2,7 @@
 figure to compare a live figure's PNG with, and the kernel-like harness of
 benchmarks/notebooks.py (an IPython shell with Jupyter's inline backend)."""
 
+import base64
 import importlib.util
 import io
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
+from IPython.utils.capture import capture_output
 from PIL import Image
 
 from adam_teach import plotting
@@ -25,6 +27,15 @@ def full_draw(fig):
     with matplotlib.rc_context(plotting.LiveFigure.TEXT_STYLE):
         fig.savefig(buffer, format="png", dpi=fig.dpi)
     return png_pixels(buffer.getvalue())
+
+
+def widget_update_png(widget):
+    """Run the widget's update as the kernel does when a slider moves; it must show exactly
+    one output, a figure (PNG and its text form), whose PNG bytes are returned."""
+    with capture_output() as shown:
+        widget.update()
+    assert [sorted(output.data) for output in shown.outputs] == [["image/png", "text/plain"]]
+    return base64.b64decode(shown.outputs[0].data["image/png"])
 
 
 @pytest.fixture

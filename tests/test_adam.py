@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from adam_teach import objectives, run
 from adam_teach.optimizers import Adam, AdamW, AdaMax
+from notebook_support import cubic_grad
 
 
 def algorithm_1(grad, x0, steps, alpha, beta_1, beta_2, eps):
@@ -21,10 +22,6 @@ def algorithm_1(grad, x0, steps, alpha, beta_1, beta_2, eps):
         x = x - alpha * m_hat / (v_hat**0.5 + eps)
         path.append(x)
     return np.array(path)
-
-
-def cubic_grad(x):
-    return 3 * x * x - 4 * x
 
 
 @pytest.mark.parametrize("alpha, beta_1, beta_2, eps, x0", [

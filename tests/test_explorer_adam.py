@@ -1,8 +1,6 @@
 """The slider callbacks of notebooks 05–09: each draws one labelled figure, computes what a
 hand-written loop computes, and rejects bad input with a clear message."""
 
-import base64
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -10,12 +8,11 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from IPython.utils.capture import capture_output  # noqa: E402
 from adam_teach.explorers import adam as adam_explorer  # noqa: E402
 from adam_teach.explorers import compare, epsilon, training  # noqa: E402
 
-from explorer_support import full_draw, kernel_like, png_pixels  # noqa: E402, F401  (tests/ is on sys.path)
-from test_notebooks_05_09 import hand_adam  # noqa: E402
+from explorer_support import full_draw, kernel_like, png_pixels, widget_update_png  # noqa: E402, F401
+from notebook_support import cubic_grad, hand_adam  # noqa: E402
 
 
 def assert_labelled(fig, n_axes):
@@ -25,10 +22,6 @@ def assert_labelled(fig, n_axes):
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
         if len([line for line in ax.get_lines() if not line.get_label().startswith("_")]) > 1:
             assert ax.get_legend() is not None
-
-
-def cubic_grad(x):
-    return 3 * x * x - 4 * x
 
 
 ADAM_SETTINGS = [
@@ -72,10 +65,7 @@ def test_adam_explorer_in_a_widget_shows_one_new_png_per_update_and_no_pyplot_fi
     pngs = []
     for x0, steps in [(0.001, 100), (2.0, 100), (2.0, 30), (0.001, 100)]:
         sliders["x0"].value, sliders["steps"].value = x0, steps
-        with capture_output() as shown:
-            widget.update()
-        assert [sorted(output.data) for output in shown.outputs] == [["image/png", "text/plain"]]
-        pngs.append(base64.b64decode(shown.outputs[0].data["image/png"]))
+        pngs.append(widget_update_png(widget))
         _, expected = adam_explorer.draw_adam(adam_explorer.adam_trace(x0=x0, steps=steps))
         assert pngs[-1] == expected
         assert plt.get_fignums() == []

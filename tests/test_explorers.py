@@ -3,8 +3,6 @@ one figure in place (plotting.LiveFigure): each PNG must be the figure matplotli
 scratch, in any order of updates, and each update through the notebook's own widget must show
 exactly one new PNG and leave no pyplot figure behind."""
 
-import base64
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -12,13 +10,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from IPython.utils.capture import capture_output  # noqa: E402
 
 from adam_teach import plotting  # noqa: E402
 from adam_teach.explorers import (adaptive, bias_correction, compare, epsilon, gradient_descent,  # noqa: E402
                                   momentum, training)
 
-from explorer_support import full_draw, kernel_like, png_pixels  # noqa: E402, F401  (tests/ is on sys.path)
+from explorer_support import full_draw, kernel_like, png_pixels, widget_update_png  # noqa: E402, F401
 
 # notebook -> (the function that draws its slider's figure, settings to move through)
 LIVE = {
@@ -66,10 +63,7 @@ def test_each_widget_update_shows_one_new_png_and_no_pyplot_figure(kernel_like, 
     for settings in kernel_like.slider_settings(widget, 4, seed=1):
         for control in widget.kwargs_widgets:
             control.value = settings[control._kwarg]
-        with capture_output() as shown:
-            widget.update()
-        assert [sorted(output.data) for output in shown.outputs] == [["image/png", "text/plain"]]
-        pngs.append(base64.b64decode(shown.outputs[0].data["image/png"]))
+        pngs.append(widget_update_png(widget))
         assert pngs[-1] == draw(**settings)[1]
         assert plt.get_fignums() == []
     assert len(set(pngs)) == len(pngs)

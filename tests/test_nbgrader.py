@@ -5,65 +5,27 @@ A temporary course directory holds everything (nbgrader_config.py, an sqlite gra
 nbgrader runs as a subprocess, exactly as an instructor would run it.
 """
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from adam_teach import assignments
+from grading_support import nbgrader, nbgrader_course, solution_answers, solved
 
 ROOT = Path(__file__).resolve().parents[1]
-NBGRADER = Path(sys.executable).parent / "nbgrader"
 EXERCISES = sorted(path.stem for path in (ROOT / "solutions").glob("*.ipynb"))
 SOLVER, UNTOUCHED = "solver", "untouched"
-
-
-def nbgrader(course, *args):
-    # nbgrader runs `alembic` (its database migrations) from PATH: put the venv's bin first.
-    env = {**os.environ, "PATH": f"{NBGRADER.parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run([str(NBGRADER), *args], cwd=course, capture_output=True, text=True,
-                            timeout=900, env=env)
-    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def solved(released, source):
-    """The released notebook with every solution cell filled in from the source, as a
-    learner who solved it would submit it."""
-    answers = {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in source.cells
-               if cell.metadata.get("nbgrader", {}).get("solution")}
-    for cell in released.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
-    return released
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """Run the whole nbgrader workflow once, in a temporary course directory."""
-    course = tmp_path_factory.mktemp("course")
-    db_url = f"sqlite:///{course / 'gradebook.db'}"
-    (course / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(course)!r}\n"
-        f"c.CourseDirectory.db_url = {db_url!r}\n"
-        "c.Execute.timeout = 300\n"  # importing TensorFlow can take more than the default 30 s
-    )
-    for student in (SOLVER, UNTOUCHED):
-        nbgrader(course, "db", "student", "add", student)
+    course = nbgrader_course(tmp_path_factory.mktemp("course"), EXERCISES, students=(SOLVER, UNTOUCHED))
     for exercise in EXERCISES:
-        source_dir = course / "source" / exercise
-        source_dir.mkdir(parents=True)
-        (source_dir / f"{exercise}.ipynb").write_bytes((ROOT / "solutions" / f"{exercise}.ipynb").read_bytes())
-        nbgrader(course, "db", "assignment", "add", exercise)
-        nbgrader(course, "generate_assignment", exercise, "--force")
         released = course / "release" / exercise / f"{exercise}.ipynb"
-        source = nbformat.read(ROOT / "solutions" / f"{exercise}.ipynb", as_version=4)
-        for student, notebook in ((SOLVER, solved(nbformat.read(released, as_version=4), source)),
+        answers = solution_answers(exercise)
+        for student, notebook in ((SOLVER, solved(nbformat.read(released, as_version=4), answers)),
                                   (UNTOUCHED, nbformat.read(released, as_version=4))):
             submitted = course / "submitted" / student / exercise
             submitted.mkdir(parents=True)

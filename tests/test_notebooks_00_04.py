@@ -6,7 +6,6 @@ callbacks draw labelled figures; the notebooks follow the course's conventions."
 import math
 import re
 from fractions import Fraction
-from pathlib import Path
 
 import matplotlib
 
@@ -19,32 +18,13 @@ import pytest  # noqa: E402
 from adam_teach import objectives, run  # noqa: E402
 from adam_teach.explorers import adaptive, bias_correction, gradient_descent, momentum  # noqa: E402
 from adam_teach.optimizers import SGD, Adam, RMSprop  # noqa: E402
+from notebook_support import defined_in_notebook, printed, read_notebook  # noqa: E402
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ["00_start_here", "01_gradient_descent", "02_momentum", "03_adaptive_steps", "04_bias_correction"]
 BOWL_START = np.array([-3.5, 1.2])
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def load(name):
-    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-
-
-def printed(name):
-    """Everything the committed notebook printed to stdout."""
-    return "".join(out["text"] for cell in load(name).cells if cell.cell_type == "code"
-                   for out in cell.get("outputs", []) if out.get("name") == "stdout")
-
-
-def defined_in_notebook(name, function):
-    """Execute the notebook cell that defines `function` and return the function."""
-    cell = next(c for c in load(name).cells if c.cell_type == "code" and f"def {function}(" in c.source)
-    source = cell.source.split("\n\n\n")[0]  # the definition, without the demo below it
-    namespace = {"np": np}
-    exec(source, namespace)
-    return namespace[function]
 
 
 def f(x):
@@ -344,7 +324,7 @@ def test_callbacks_draw_one_labelled_figure(callback, kwargs, monkeypatch):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_conventions(name):
-    nb = load(name)
+    nb = read_notebook(name)
     assert nb.metadata.kernelspec.name == "python3"
     sources = [c.source for c in nb.cells]
     assert "Estimated time" in sources[0] and "Prerequisites" in sources[0]

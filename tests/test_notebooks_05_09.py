@@ -3,53 +3,16 @@ loops, real TensorFlow/Keras) and must appear, formatted the same way, in the no
 stored outputs; plus the course's notebook conventions."""
 
 import re
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 
 from adam_teach import network, objectives, run
 from adam_teach.optimizers import Adam
+from notebook_support import cubic_f, cubic_grad, defined_in_notebook, hand_adam, printed, read_notebook
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 NAMES = ["05_adam_from_scratch", "06_adam_vs_keras", "07_beyond_the_cubic",
          "08_myths_and_limits", "09_training_a_network"]
-
-
-def read(name):
-    return nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-
-
-def printed(name):
-    """All stdout the notebook's stored outputs hold."""
-    return "".join(out.get("text", "") for cell in read(name).cells if cell.cell_type == "code"
-                   for out in cell.get("outputs", []) if out.get("output_type") == "stream")
-
-
-def cubic_grad(x):
-    return 3 * x * x - 4 * x
-
-
-def cubic_f(x):
-    return x**3 - 2 * x**2 + 2
-
-
-def hand_adam(grad, x0, steps, lr, b1=0.9, b2=0.999, eps=1e-8, epsilon_hat=False, decay=0.0):
-    """Adam by hand: Algorithm 1 or, with epsilon_hat, Keras's form; decay = AdamW's λ."""
-    x = np.array(x0, dtype=float)
-    m, v, xs = np.zeros_like(x), np.zeros_like(x), [x]
-    for t in range(1, steps + 1):
-        g = grad(x)
-        x = x - lr * decay * x
-        m = b1 * m + (1 - b1) * g
-        v = b2 * v + (1 - b2) * g * g
-        if epsilon_hat:
-            x = x - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
-        else:
-            x = x - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
-        xs.append(x)
-    return np.array(xs)
 
 
 # --- conventions --------------------------------------------------------------------------
@@ -57,7 +20,7 @@ def hand_adam(grad, x0, steps, lr, b1=0.9, b2=0.999, eps=1e-8, epsilon_hat=False
 
 @pytest.mark.parametrize("name", NAMES)
 def test_notebook_structure(name):
-    nb = read(name)
+    nb = read_notebook(name)
     text = nb.cells[0].source
     assert "**You will learn to**" in text and "**Prerequisites:**" in text and "**Estimated time:**" in text
     tail = "\n".join(c.source for c in nb.cells[-3:] if c.cell_type == "markdown")
@@ -81,7 +44,7 @@ def test_notebook_structure(name):
 @pytest.mark.parametrize("name", ["05_adam_from_scratch", "06_adam_vs_keras", "07_beyond_the_cubic",
                                   "09_training_a_network"])
 def test_widget_callback_is_also_called_in_a_validated_cell(name):
-    cells = [c for c in read(name).cells if c.cell_type == "code"]
+    cells = [c for c in read_notebook(name).cells if c.cell_type == "code"]
     widget = next(i for i, c in enumerate(cells) if "interact(" in c.source)
     callback = re.search(r"interact\(\s*(\w+)", cells[widget].source).group(1)
     assert any(c.source.startswith(callback + "(") and "NBVAL" not in c.source for c in cells[:widget])
@@ -90,20 +53,13 @@ def test_widget_callback_is_also_called_in_a_validated_cell(name):
 # --- 05 -----------------------------------------------------------------------------------
 
 
-def from_scratch_function():
-    source = next(c.source for c in read("05_adam_from_scratch").cells if "def adam_from_scratch" in c.source)
-    namespace = {"np": np}
-    exec(source, namespace)
-    return namespace["adam_from_scratch"]
-
-
 @pytest.mark.parametrize("objective, x0, steps, settings", [
     (objectives.cubic, 0.001, 100, dict(learning_rate=0.05, epsilon=1e-7)),
     (objectives.rosenbrock, [-1.5, 2.5], 500, dict(learning_rate=0.1)),
     (objectives.bowl, [1.0, -1.0], 200, dict(learning_rate=0.02, beta_1=0.5, beta_2=0.99, epsilon=1e-2)),
 ])
 def test_notebook_adam_from_scratch_equals_the_package(objective, x0, steps, settings):
-    adam_from_scratch = from_scratch_function()
+    adam_from_scratch = defined_in_notebook("05_adam_from_scratch", "adam_from_scratch")
     ours = adam_from_scratch(objective.grad, x0, steps, **settings)
     reference = run(Adam(**settings), objective, x0, steps)
     assert ours.shape == reference.x.shape
@@ -115,7 +71,8 @@ def test_numbers_printed_in_05():
     path = hand_adam(cubic_grad, 0.001, 100, 0.05, eps=1e-7)
     assert f"x_100 = {path[-1]:.9f}, f = {cubic_f(path[-1]):.9f}" in text
     assert f"{path[-1]:.9f}" == "1.332552819"  # FACTS §2, paper Algorithm 1 float64
-    ours = from_scratch_function()(objectives.cubic.grad, 0.001, 100, learning_rate=0.05, epsilon=1e-7)
+    adam_from_scratch = defined_in_notebook("05_adam_from_scratch", "adam_from_scratch")
+    ours = adam_from_scratch(objectives.cubic.grad, 0.001, 100, learning_rate=0.05, epsilon=1e-7)
     reference = run(Adam(0.05, epsilon=1e-7), objectives.cubic, 0.001, 100)
     assert f"largest difference along the path: {np.max(np.abs(ours - reference.x)):.1e}" in text
     rosen = hand_adam(objectives.rosenbrock.grad, [-1.5, 2.5], 500, 0.1)

@@ -27,6 +27,7 @@ arguments in place. Send the outcomes back and call `item.judge(outcomes)` outsi
 kernel; judge needs one outcome per case, in the order of `item.cases`.
 """
 
+import contextlib
 import copy
 import importlib
 import warnings
@@ -126,9 +127,17 @@ def _same(before, after):
     return True  # numbers and functions cannot be changed in place
 
 
-def _fresh(value, namespace):
+def fresh(value, namespace):
     """A reference resolved, or a private copy of the data (so the case is never changed)."""
     return resolve(value, namespace) if isinstance(value, str) else copy.deepcopy(value)
+
+
+@contextlib.contextmanager
+def quietly():
+    """No Python or NumPy warnings (they would be stderr in a notebook)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
 
 
 def call_case(case, namespace):
@@ -137,14 +146,13 @@ def call_case(case, namespace):
     stderr in a notebook)."""
     try:
         function = resolve(case.function, namespace)
-        args = [_fresh(value, namespace) for value in case.args]
-        kwargs = {name: _fresh(value, namespace) for name, value in case.kwargs.items()}
+        args = [fresh(value, namespace) for value in case.args]
+        kwargs = {name: fresh(value, namespace) for name, value in case.kwargs.items()}
     except Exception as error:  # a missing function is the learner's problem, not ours
         return Outcome(error=f"{type(error).__name__}: {error}")
     originals = (copy.deepcopy(args), copy.deepcopy(kwargs))
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
+        with quietly():
             value = to_plain(function(*args, **kwargs))
     except Exception as error:
         return Outcome(error=f"{type(error).__name__}: {error}")

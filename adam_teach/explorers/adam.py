@@ -56,12 +56,14 @@ class AdamFigure:
         xs, blue = np.ravel(trace.x), plotting.PALETTE["blue"]
 
         plotting.plot_function(ax_f, CUBIC, *_view(xs), num=200)
-        plotting.plot_path_1d(ax_f, CUBIC, xs, label="Adam path", color=blue, with_labels=True)
+        self.graph_of_f = ax_f.get_lines()[-1]
+        self.path_on_f = plotting.plot_path_1d(ax_f, CUBIC, xs, label="Adam path", color=blue,
+                                               with_labels=True)
         plotting.label(ax_f, "Path on f", "x", "f(x)", legend=True, title_y=1.0)
 
         ax_x.axhline(MINIMUM, color=plotting.PALETTE["black"], ls="--", lw=1, label="minimum x = 4/3")
-        ax_x.plot(np.arange(len(xs)), xs, color=blue, lw=1.5, label="x_t")
-        plotting.mark_start_end(ax_x, np.arange(len(xs)), xs, blue)
+        self.iterates = (ax_x.plot(np.arange(len(xs)), xs, color=blue, lw=1.5, label="x_t")[0],
+                         *plotting.mark_start_end(ax_x, np.arange(len(xs)), xs, blue))
         plotting.label(ax_x, "Iterate against step", "step t", "x_t", legend=True, title_y=1.0)
 
         for name, key in (("|m̂_t|", "orange"), ("√v̂_t", "green"), ("α / (√v̂_t + ε)", "vermillion")):
@@ -74,9 +76,7 @@ class AdamFigure:
                        title_y=1.0)
 
         # fixed, so that they can stay in the kept background (log tick labels are wider)
-        for ax, left in zip(self.axes, (-0.18, -0.18, -0.21)):
-            ax.xaxis.set_label_coords(0.5, -0.14)
-            ax.yaxis.set_label_coords(left, 0.5)
+        plotting.fix_label_positions(self.axes, lefts=(-0.18, -0.18, -0.21), below=-0.14)
         self.title = fig.suptitle("", fontsize=10)
         lines = [line for ax in self.axes for line in ax.get_lines()]
         places = (("upper left", "lower right", "lower left", "upper right"),  # the first is preferred
@@ -88,15 +88,13 @@ class AdamFigure:
 
     def show(self, trace):
         """Redraw the panels for this trace; the PNG bytes of the figure."""
-        ax_f, ax_x, ax_in = self.axes
+        ax_f, _, ax_in = self.axes
         xs = np.ravel(trace.x)
         t, fs = np.arange(len(xs)), CUBIC.f(xs)
         grid = np.linspace(*_view(xs), 200)
-        for line, (x, y) in zip(ax_f.get_lines(), [(grid, CUBIC.f(grid)), (xs, fs), (xs[:1], fs[:1]),
-                                                   (xs[-1:], fs[-1:])]):
-            line.set_data(x, y)
-        for line, (x, y) in zip(ax_x.get_lines()[1:], [(t, xs), (t[:1], xs[:1]), (t[-1:], xs[-1:])]):
-            line.set_data(x, y)
+        self.graph_of_f.set_data(grid, CUBIC.f(grid))
+        plotting.move_path(self.path_on_f, xs, fs)
+        plotting.move_path(self.iterates, t, xs)
         steps = np.arange(1, trace.steps + 1)
         internals = (np.abs(trace.m_hat), np.sqrt(trace.v_hat), trace.step_size) if trace.steps else ([],) * 3
         for line, values in zip(ax_in.get_lines(), internals):

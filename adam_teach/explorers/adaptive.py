@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import plotting, run
 from ..optimizers import Adagrad, RMSprop
-from .momentum import BOWL, BOWL_START, BowlFigure, drop_minor_ticks
+from .momentum import BOWL, BOWL_START, BowlFigure
 
 STEPS = 40
 COORDINATES = ("x", "y")
@@ -32,7 +32,7 @@ def plot_step_sizes(ax, traces):
         for k, (coordinate, style) in enumerate(zip(COORDINATES, ("-", "--"))):
             lines += ax.semilogy(steps, trace.step_size[:, k], style, color=plotting.colour(i), lw=1.5,
                                  label=f"{name}, {coordinate}")
-    drop_minor_ticks(ax)
+    plotting.drop_minor_ticks(ax)
     plotting.label(ax, "Step size of each coordinate", "step t", "step size (log scale)", title_y=1.0)
     return lines
 

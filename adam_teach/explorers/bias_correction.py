@@ -13,7 +13,6 @@ import numpy as np
 
 from .. import plotting
 from ..averages import debiased_ema, ema
-from .momentum import drop_minor_ticks
 
 VARIANTS = {  # name: (correct m, correct v)
     "both corrected (Adam)": (True, True),
@@ -90,7 +89,7 @@ class BiasCorrectionFigure:
             ax.set_xlim(-0.05 * steps + 1, 1.05 * steps)
         self.sizes.relim()
         self.sizes.autoscale_view()
-        drop_minor_ticks(self.sizes)
+        plotting.drop_minor_ticks(self.sizes)
         return self.live.png()
 
 
@@ -121,6 +120,6 @@ def plot_expected_v(mean_v, mean_v_hat, mean_g2, beta_2):
                 label=r"$E[g^2]\,(1 - \beta_2^t)$")
     ax.semilogx(t, mean_v_hat, color=plotting.colour(2), lw=2, label=r"$\hat{v}_t$, averaged over runs")
     ax.axhline(mean_g2, color=plotting.PALETTE["black"], ls=":", lw=1, label=f"$E[g^2]$ = {mean_g2:g}")
-    plotting.label(ax, f"The second moment started at 0 (β₂ = {beta_2:g})", "step t (log scale)", "value")
-    ax.legend(loc="center left", fontsize=8)
+    plotting.label(ax, f"The second moment started at 0 (β₂ = {beta_2:g})", "step t (log scale)", "value",
+                   loc="center left")
     plt.show()

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import objectives, plotting, run
+from .. import objectives, plotting, run, validation
 from ..noisy import with_gradient_noise
 from ..optimizers import SGD, Adam, Momentum, RMSprop
 
@@ -45,21 +45,15 @@ TUNED_LEARNING_RATES = {
 }
 
 
-def _check(name, value, allowed):
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {sorted(allowed)}, got {value!r}.")
-    return value
-
-
 def run_paths(surface, learning_rates, noise=0.0, seed=0, steps=None):
     """One Trace per optimiser: `learning_rates` maps an optimiser's name (a key of
     OPTIMIZERS) to its α. Each run gets its own copy of the noise, same seed."""
-    _check("surface", surface, SURFACES)
+    validation.one_of("surface", surface, SURFACES)
     objective, start, default_steps = SURFACES[surface]
     steps = default_steps if steps is None else steps
     traces = {}
     for name, learning_rate in learning_rates.items():
-        optimizer = OPTIMIZERS[_check("optimizer", name, OPTIMIZERS)](learning_rate)
+        optimizer = OPTIMIZERS[validation.one_of("optimizer", name, OPTIMIZERS)](learning_rate)
         traces[name] = run(optimizer, with_gradient_noise(objective, noise, seed), start, steps)
     return traces
 

@@ -12,7 +12,6 @@ from matplotlib.ticker import MaxNLocator
 
 from .. import objectives, plotting, run
 from ..optimizers import Adam
-from .momentum import drop_minor_ticks
 
 FORMS = ("paper Algorithm 1 (ε)", "Keras form (ε̂)")
 SMALLEST_GAP = 1e-18  # a gap of exactly 0 drawn here, on the log scale
@@ -76,7 +75,7 @@ class EpsilonFigure:
         for ax in (self.ax_x, self.ax_gap):
             ax.relim()
             ax.autoscale_view()
-        drop_minor_ticks(self.ax_gap)
+        plotting.drop_minor_ticks(self.ax_gap)
         plotting.plain_log_ticks(self.ax_gap.yaxis)
         self.ax_gap.legend(loc="best", fontsize=8)
         return self.live.png()

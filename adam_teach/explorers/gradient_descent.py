@@ -48,7 +48,7 @@ class GradientDescentFigure:
     (right), built once with fixed margins; `show(trace, learning_rate, x0, steps)` moves the
     paths, retitles both panels and returns the figure as PNG bytes."""
 
-    def __init__(self, trace, learning_rate, x0):
+    def __init__(self, trace):
         fig = plotting.live_figure(9.2, 3.4)
         self.on_f, self.over_time = fig.subplots(1, 2, gridspec_kw=dict(
             left=0.07, right=0.99, bottom=0.14, top=0.91, wspace=0.2))
@@ -92,7 +92,7 @@ class GradientDescentFigure:
 @functools.cache
 def _gradient_descent_figure():
     """The one figure every call of explore_gradient_descent redraws (one per kernel)."""
-    return GradientDescentFigure(gradient_descent_trace(0.1, 0.5), 0.1, 0.5)
+    return GradientDescentFigure(gradient_descent_trace(0.1, 0.5))
 
 
 def draw_gradient_descent(learning_rate=0.1, x0=0.5, steps=30):
@@ -115,8 +115,7 @@ def compare_learning_rates(rates, x0=0.5, steps=30):
     mark_stationary_points(ax)
     ax.set_xlim(-1, steps + 1)
     ax.set_ylim(*X_VIEW)
-    plotting.label(ax, f"Gradient descent on the cubic from x₀ = {x0:g}", "step t", "x_t")
-    ax.legend(loc="lower right", fontsize=8)
+    plotting.label(ax, f"Gradient descent on the cubic from x₀ = {x0:g}", "step t", "x_t", loc="lower right")
     plt.show()
 
 
@@ -142,6 +141,6 @@ def plot_basin(learning_rate=0.1, steps=100, low=-1.0, high=6.0, num=141):
             ms=5, label="diverged (x → −∞)")
     ax.axhline(LOCAL_MIN, color=plotting.PALETTE["black"], ls="--", lw=0.8, label="local min x = 4/3")
     ax.set_ylim(bottom - 0.4, 2.0)
-    plotting.label(ax, f"Where gradient descent ends (α = {learning_rate:g})", "start x₀", "end point")
-    ax.legend(loc="center right", fontsize=8)
+    plotting.label(ax, f"Where gradient descent ends (α = {learning_rate:g})", "start x₀", "end point",
+                   loc="center right")
     plt.show()

@@ -10,7 +10,6 @@ import functools
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import LogLocator, NullLocator
 
 from .. import objectives, plotting, run
 from ..averages import ema, ema_weights, effective_window
@@ -48,14 +47,6 @@ def plot_ema_weights(betas=(0.5, 0.9, 0.97), steps=60):
     plt.show()
 
 
-def drop_minor_ticks(ax):
-    """Minor ticks on a log-scale y axis only if it spans at most two decades: on more they
-    carry no labels and take about a third of the redraw time. (A live figure calls this
-    on every update, so the minor ticks come back when the range shrinks.)"""
-    low, high = ax.get_ylim()
-    ax.yaxis.set_minor_locator(NullLocator() if np.log10(high / low) > 2 else LogLocator(subs="auto"))
-
-
 def plot_paths_on_contours(ax, objective, traces):
     """Contours of a 2-D objective with one labelled path per (label, trace): the paths."""
     plotting.plot_contours(ax, objective, num=120, levels=15)
@@ -67,7 +58,7 @@ def plot_loss_curves(ax, traces, title):
     """f(x_t) against t on a log scale, one line per (label, trace): the lines."""
     lines = [ax.semilogy(np.arange(len(trace.f)), trace.f, color=plotting.colour(i), lw=1.5, label=name)[0]
              for i, (name, trace) in enumerate(traces)]
-    drop_minor_ticks(ax)
+    plotting.drop_minor_ticks(ax)
     plotting.label(ax, title, "step t", "f(x_t) (log scale)", loc="upper right", title_y=1.0)
     return lines
 
@@ -105,7 +96,7 @@ class BowlFigure:
         self.move_curves(traces)
         self.curves_ax.relim()
         self.curves_ax.autoscale_view()
-        drop_minor_ticks(self.curves_ax)
+        plotting.drop_minor_ticks(self.curves_ax)
         self.curves_ax.legend(loc="best", fontsize=8)
         return self.live.png()
 
@@ -151,6 +142,5 @@ def compare_on_cubic(betas=(0.7, 0.9), learning_rate=0.02, x0=0.1, steps=40):
                       f"momentum β = {beta:g}", plotting.colour(i))
     mark_stationary_points(ax)
     ax.set_ylim(-0.2, 2.0)
-    plotting.label(ax, f"Cubic from x₀ = {x0:g}, α = {learning_rate:g}", "step t", "x_t")
-    ax.legend(loc="lower right", fontsize=8)
+    plotting.label(ax, f"Cubic from x₀ = {x0:g}, α = {learning_rate:g}", "step t", "x_t", loc="lower right")
     plt.show()

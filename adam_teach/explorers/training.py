@@ -9,9 +9,8 @@ import functools
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import network, plotting, run
+from .. import network, plotting, run, validation
 from ..optimizers import SGD, Adam
-from .momentum import drop_minor_ticks
 
 TRAINERS = {"Adam": Adam, "SGD": SGD}
 CLASS_COLOURS = ((0, "blue"), (1, "vermillion"))
@@ -58,13 +57,22 @@ def draw_decision_boundary(ax, theta, X, y, title="Decision boundary"):
     plotting.label(ax, title, "x", "y", legend=True)
 
 
+@functools.cache
+def _two_moons_problem():
+    """The data (X, y), the training loss and θ₀: the same for every run, so made once
+    (read-only, as every run and the figure share them)."""
+    X, y = network.two_moons()
+    theta_0 = network.initial_parameters()
+    for array in (X, y, theta_0):
+        array.setflags(write=False)
+    return X, y, network.network_objective(X, y), theta_0
+
+
 def training_trace(optimizer="Adam", learning_rate=0.01, epochs=300):
     """Full-batch training of the network on the two moons from the same θ₀: its Trace."""
-    if optimizer not in TRAINERS:
-        raise ValueError(f"optimizer must be one of {sorted(TRAINERS)}, got {optimizer!r}.")
-    X, y = network.two_moons()
-    return run(TRAINERS[optimizer](learning_rate), network.network_objective(X, y),
-               network.initial_parameters(), epochs)
+    validation.one_of("optimizer", optimizer, TRAINERS)
+    _, _, objective, theta_0 = _two_moons_problem()
+    return run(TRAINERS[optimizer](learning_rate), objective, theta_0, epochs)
 
 
 def run_name(optimizer, learning_rate, trace):
@@ -77,7 +85,7 @@ class TrainingFigure:
     draws the new boundary, retitles both panels and returns the figure as PNG bytes."""
 
     def __init__(self):
-        self.X, self.y = network.two_moons()
+        self.X, self.y, _, theta_0 = _two_moons_problem()
         self.grid = boundary_grid(self.X)
         fig = plotting.live_figure(10.0, 3.8)
         self.ax_loss, self.ax_data = fig.subplots(1, 2, gridspec_kw=dict(
@@ -90,7 +98,7 @@ class TrainingFigure:
         plotting.label(self.ax_loss, "", "epoch (one full-batch step)", "loss (log scale)", legend=True,
                        title_y=1.0)
 
-        self.regions = draw_regions(self.ax_data, network.initial_parameters(), *self.grid)
+        self.regions = draw_regions(self.ax_data, theta_0, *self.grid)
         points = draw_points(self.ax_data, self.X, self.y)
         plotting.label(self.ax_data, "", "x", "y", legend=True, title_y=1.0)
 
@@ -111,7 +119,7 @@ class TrainingFigure:
         self.ax_loss.title.set_text(f"Training loss: {trace.f[-1]:.3f} at the end")
         self.ax_loss.relim()
         self.ax_loss.autoscale_view()
-        drop_minor_ticks(self.ax_loss)
+        plotting.drop_minor_ticks(self.ax_loss)
         plotting.plain_log_ticks(self.ax_loss.yaxis)
         self.ax_loss.legend(loc="best", fontsize=8)
 

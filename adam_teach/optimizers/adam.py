@@ -45,11 +45,6 @@ class Adam(Optimizer):
         v_max = self.zeros(x) if self.amsgrad else None
         return AdamState(t=0, m=self.zeros(x), v=self.zeros(x), v_max=v_max)
 
-    def power(self, beta, t):
-        """β^t in the optimiser's dtype. In float32, β is rounded to float32 first and
-        β^t is computed exactly and then rounded, which is how TensorFlow's pow rounds."""
-        return self.cast(float(self.cast(beta)) ** t)
-
     def step(self, x, g, state):
         if self.epsilon_hat:
             return self._step_efficient(x, g, state)

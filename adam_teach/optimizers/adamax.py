@@ -35,6 +35,6 @@ class AdaMax(Optimizer):
         t = state.t + 1
         m = beta_1 * state.m + (one - beta_1) * g
         u = np.maximum(beta_2 * state.u, np.abs(g))
-        step_size = alpha / (one - beta_1**t) / (u + eps)
+        step_size = alpha / (one - self.power(self.beta_1, t)) / (u + eps)
         update = step_size * m
         return x - update, AdaMaxState(t, m, u), {"m": m, "u": u, "step_size": step_size, "update": update}

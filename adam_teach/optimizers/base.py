@@ -45,6 +45,12 @@ class Optimizer:
         """A scalar hyper-parameter in the optimiser's dtype."""
         return SCALAR_TYPES[self.dtype](value)
 
+    def power(self, beta, t):
+        """β^t in the optimiser's dtype (for bias corrections). In float32, β is rounded to
+        float32 first and β^t is computed exactly and then rounded, which is how
+        TensorFlow's pow rounds (FACTS.md §4)."""
+        return self.cast(float(self.cast(beta)) ** t)
+
     def zeros(self, x):
         return np.zeros(np.shape(x), dtype=self.dtype)
 
