@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from . import validation
+from . import perturbation, validation
 from .objectives import Objective
 
 SIZES = (2, 16, 16, 1)
@@ -29,7 +29,7 @@ def two_moons(n=200, noise=0.15, seed=0, dtype="float64"):
     points = np.where(label[:, None] == 0,
                       np.stack([np.cos(angle), np.sin(angle)], axis=1),
                       np.stack([1 - np.cos(angle), 0.5 - np.sin(angle)], axis=1))
-    points = points + noise * rng.standard_normal((n, 2))
+    points = points + noise * perturbation.nudge(rng.standard_normal((n, 2)))
     return points.astype(dtype), label.astype(dtype)
 
 
@@ -47,7 +47,7 @@ def initial_parameters(sizes=SIZES, seed=0, dtype="float64"):
             parts.append(rng.uniform(-limit, limit, size=shape).ravel())
         else:
             parts.append(np.zeros(shape))
-    return np.concatenate(parts).astype(dtype)
+    return perturbation.nudge(np.concatenate(parts)).astype(dtype)
 
 
 def unflatten(theta, sizes=SIZES):

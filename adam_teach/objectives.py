@@ -11,6 +11,8 @@ from typing import Callable
 
 import numpy as np
 
+from . import perturbation
+
 
 @dataclass(frozen=True)
 class StationaryPoint:
@@ -26,6 +28,9 @@ class Objective:
     stationary_points: tuple = field(default=())
     plot_range: tuple = ((-1.0, 2.5),)  # one (low, high) per coordinate
     formula: str = ""
+
+    def __post_init__(self):  # perturbation mode (ADAM_TEACH_PERTURB): every gradient nudged
+        object.__setattr__(self, "grad", perturbation.nudged_function(self.grad))
 
     @property
     def dim(self):
