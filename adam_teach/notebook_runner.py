@@ -1,5 +1,8 @@
 """Execute notebooks with nbclient and store their outputs in place, the way the course
-commits them: TensorFlow silenced, a fixed working directory, no stderr left behind."""
+commits them: TensorFlow silenced, a fixed working directory, no stderr left behind.
+
+Every cell has a time limit. A cell that runs past it, or fails, is named (its number and
+first line) and the notebook file is left as it was: nothing half-executed is saved."""
 
 import os
 import sys
@@ -7,19 +10,51 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0",
              "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+CELL_TIMEOUT = 600  # seconds per cell; the slowest course cell (notebook 09's Keras run) takes ~10 s
+STARTUP_TIMEOUT = 120  # seconds for the kernel to start
 
 
-def execute(path, timeout=600):
-    """Run every cell of the notebook at `path` in a fresh kernel and save it."""
-    path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+class NotebookFailed(Exception):
+    """A notebook did not run to the end: which cell, and why."""
+
+
+def _cell_name(nb, index):
+    first_line = (nb.cells[index].source.strip().splitlines() or [""])[0][:60]
+    return f"cell {index} ({first_line!r})"
+
+
+def run_cells(nb, folder, timeout=CELL_TIMEOUT):
+    """Execute `nb` in place in a fresh kernel started in `folder`. Raises NotebookFailed
+    naming the cell that timed out or raised, or the kernel's death."""
     os.environ.update(QUIET_ENV)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    client = NotebookClient(nb, timeout=timeout, startup_timeout=STARTUP_TIMEOUT, kernel_name="python3",
+                            record_timing=False, resources={"metadata": {"path": str(folder)}})
+    current = {"index": None}
+    client.on_cell_start = lambda cell, cell_index: current.update(index=cell_index)
+    where = lambda: _cell_name(nb, current["index"]) if current["index"] is not None else "kernel start-up"
+    try:
+        client.execute()
+    except CellTimeoutError:
+        raise NotebookFailed(f"{where()} did not finish within {timeout} s (the per-cell limit; "
+                             f"raise it with --timeout if the cell is meant to be slow)") from None
+    except DeadKernelError as error:
+        raise NotebookFailed(f"the kernel died in {where()}: {error}") from None
+    except CellExecutionError as error:
+        raise NotebookFailed(f"{where()} raised {error.ename}: {error.evalue}") from None
+    except (TimeoutError, RuntimeError) as error:  # the kernel did not start or answer
+        raise NotebookFailed(f"{where()}: {error}") from None
+    return nb
+
+
+def execute(path, timeout=CELL_TIMEOUT):
+    """Run every cell of the notebook at `path` in a fresh kernel and save it; return the
+    indices of cells that wrote to stderr. The file is only written if every cell ran."""
+    path = Path(path)
+    nb = run_cells(nbformat.read(path, as_version=4), path.parent, timeout)
     for cell in nb.cells:  # no per-run timestamps: re-executing an unchanged notebook changes nothing
         cell.metadata.pop("execution", None)
     stderr = [i for i, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
@@ -30,7 +65,8 @@ def execute(path, timeout=600):
 
 def add_arguments(parser):
     parser.add_argument("notebooks", nargs="+", help="notebooks to execute in place")
-    parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
+    parser.add_argument("--timeout", type=int, default=CELL_TIMEOUT,
+                        help=f"seconds per cell (default {CELL_TIMEOUT})")
 
 
 def main(args):
@@ -39,8 +75,17 @@ def main(args):
         if not Path(name).is_file():
             print(f"adam-teach execute: no such notebook: {name}", file=sys.stderr)
             return 2
+    if args.timeout <= 0:
+        print(f"adam-teach execute: --timeout must be a number of seconds > 0, got {args.timeout}",
+              file=sys.stderr)
+        return 2
     for name in args.notebooks:
-        stderr_cells = execute(name, args.timeout)
+        try:
+            stderr_cells = execute(name, args.timeout)
+        except NotebookFailed as failure:
+            print(f"{name}: not saved: {failure}", file=sys.stderr)
+            status = 1
+            continue
         if stderr_cells:
             print(f"{name}: stderr output in cells {stderr_cells}; silence it before committing",
                   file=sys.stderr)
