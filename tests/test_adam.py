@@ -37,7 +37,7 @@ def test_algorithm_1_float64(alpha, beta_1, beta_2, eps, x0):
 
 
 def test_article_setting_figures():
-    """FACTS.md §2: paper 1.332552819 / first step 0.0509987491; Keras formula 1.332552038."""
+    """The article's setting: paper 1.332552819 / first step 0.0509987491; Keras formula 1.332552038."""
     paper = run(Adam(0.05, epsilon=1e-7), objectives.cubic, 0.001, 100)
     efficient = run(Adam(0.05, epsilon=1e-7, epsilon_hat=True), objectives.cubic, 0.001, 100)
     assert paper.x[-1] == pytest.approx(1.332552819, abs=1e-9)
@@ -76,7 +76,7 @@ def test_first_step_moves_by_alpha_when_epsilon_is_zero(gs, alpha, form):
 def test_keras_float32_first_step_is_short_by_the_beta_cast():
     """In Keras's float32 arithmetic the first step is not exactly α: √(1 − β₂ᵗ) uses β₂
     rounded to float32 (0.99900001) while v uses 1 − β₂ rounded from float64, so the step
-    is α·√((1 − fl(β₂)) / fl(1 − β₂)) ≈ α·(1 − 6.5e-6) (FACTS.md §4)."""
+    is α·√((1 − fl(β₂)) / fl(1 − β₂)) ≈ α·(1 − 6.5e-6) (Keras: keras/src/optimizers/adam.py casts β to the variable's dtype)."""
     f32 = np.float32
     expected = np.sqrt((1 - np.float64(f32(0.999))) / np.float64(f32(1 - 0.999)))
     opt = Adam(1.0, epsilon=0.0, epsilon_hat=True, dtype="float32")

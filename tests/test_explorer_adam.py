@@ -101,7 +101,7 @@ def test_epsilon_explorer_gap_is_the_difference_of_the_two_forms():
         x = x - 0.05 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (np.sqrt(v) + 1e-7)
         keras.append(x)
     gap = np.abs(hand_adam(cubic_grad, 0.001, 100, 0.05, 0.9, 0.999, 1e-7) - np.array(keras))
-    # FACTS §2: the largest gap is about 5.0e-5, near step 14
+    # the largest gap between the paper's and Keras's paths is about 5.0e-5, near step 14
     assert f"{gap.max():.1e}" == "5.0e-05" and gap.argmax() == 14
     legend = [t.get_text() for t in fig.get_axes()[1].get_legend().get_texts()]
     assert any("5.0e-05 at t = 14" in text for text in legend)

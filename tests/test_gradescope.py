@@ -1,6 +1,6 @@
 """`adam-teach gradescope`: the autograder zip has Gradescope's layout, and its
 run_autograder, unpacked into a folder laid out like /autograder, grades real notebooks
-into a results.json in Gradescope's format (FACTS §10).
+into a results.json in Gradescope's format (its "Autograder Specifications").
 
 setup.sh is only checked for syntax (`bash -n`) and content: its installs are replaced by
 the already-installed environment (AUTOGRADER_PYTHON), as the brief for this test says.
@@ -106,7 +106,7 @@ def assert_gradescope_format(results):
 
 
 def wrong_adam(tmp_path):
-    """The solution of 03_adam with ε moved inside the square root (FACTS §7)."""
+    """The solution of 03_adam with ε moved inside the square root (a common learner mistake)."""
     notebook = json.loads((REPO / "solutions" / "03_adam.ipynb").read_text(encoding="utf-8"))
     changed = 0
     for cell in notebook["cells"]:

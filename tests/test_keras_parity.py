@@ -20,7 +20,7 @@ def test_article_setting_with_gradient_tape():
     keras = keras_reference.adam_path_with_tape(x0=0.001, steps=100, learning_rate=0.05, epsilon=1e-7)
     ours = run(Adam(0.05, epsilon=1e-7, epsilon_hat=True, dtype="float32"), objectives.cubic, 0.001, 100)
     assert_parity(ours, keras)
-    # FACTS.md §2: real tf.keras ends at x = 1.3325516, f = 0.814816.
+    # real tf.keras (TF 2.21) ends the article's run at x = 1.3325516, f = 0.814816.
     assert keras.x[-1] == pytest.approx(1.3325516, abs=5e-7)
     assert float(keras.f[-1]) == pytest.approx(0.814816, abs=5e-7)
     assert ours.x[-1] == keras.x[-1]

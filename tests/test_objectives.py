@@ -50,7 +50,7 @@ def test_stationary_points_have_zero_gradient(objective):
 
 
 def test_cubic_facts():
-    """FACTS §2: local max at 0 (f = 2), local min at 4/3 (f = 22/27), unbounded below."""
+    """The cubic: local max at 0 (f = 2), local min at 4/3 (f = 22/27), unbounded below."""
     kinds = {p.kind: p.x for p in objectives.cubic.stationary_points}
     assert objectives.cubic.f(kinds["local maximum"]) == 2
     assert objectives.cubic.f(kinds["local minimum"]) == pytest.approx(22 / 27, abs=1e-15)
@@ -58,7 +58,7 @@ def test_cubic_facts():
 
 
 def test_float32_gradient_is_what_tensorflow_computes():
-    """FACTS §4: TF's autodiff of the cubic on a float32 scalar variable (the article's
+    """TF's autodiff of the cubic on a float32 scalar variable (the article's
     setting) equals 3·(x·x) + (−4)·x exactly."""
     from adam_teach.keras_reference import import_tensorflow
 

@@ -1,8 +1,9 @@
 """A submission's result, as Gradescope's results.json and as feedback a learner can read.
 
-results.json follows Gradescope's autograder format (FACTS §10): top-level `score`,
-`execution_time`, `output`, and one test per graded item with `name`, `score`,
-`max_score`, `status` ("passed"/"failed"), `output` and `visibility`.
+results.json follows Gradescope's autograder format (its documentation, "Autograder
+Specifications"): top-level `score`, `execution_time`, `output`, and one test per graded
+item with `name`, `score`, `max_score`, `status` ("passed"/"failed"), `output` and
+`visibility`.
 """
 
 import json
