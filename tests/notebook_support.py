@@ -52,3 +52,20 @@ def hand_adam(grad, x0, steps, lr, b1=0.9, b2=0.999, eps=1e-8, epsilon_hat=False
             x = x - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
         xs.append(x)
     return np.array(xs)
+
+
+NUDGE = 1e-10
+
+
+def stable(value, spec):
+    """format(value, spec), after checking that the printed digits do not hang on the last bits:
+    they must stay the same when the value, or (if `value` is a function of a relative nudge)
+    the inputs it is computed from, move by a relative 1e-10. A number such as 0.7578125
+    printed with 6 decimals fails: the nudge decides whether it prints ...812 or ...813."""
+    if callable(value):
+        variants = [value(0.0), value(NUDGE), value(-NUDGE)]
+    else:
+        variants = [value, value * (1 + NUDGE), value * (1 - NUDGE)]
+    texts = [format(v, spec) for v in variants]
+    assert len(set(texts)) == 1, f"{variants[0]!r} printed as {spec!r} depends on its last bits: {texts}"
+    return texts[0]

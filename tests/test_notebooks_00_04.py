@@ -1,5 +1,6 @@
 """Notebooks 00-04: every number they print, recomputed here from first principles (plain
-loops and closed forms, not adam_teach), and compared with the committed outputs; the
+loops and closed forms, not adam_teach), and compared with the committed outputs, each
+printed with digits that do not hang on the last bits of the computation (`stable`); the
 from-scratch code the notebooks define equals adam_teach's optimisers; the slider
 callbacks draw labelled figures; the notebooks follow the course's conventions."""
 
@@ -18,7 +19,7 @@ import pytest  # noqa: E402
 from adam_teach import objectives, run  # noqa: E402
 from adam_teach.explorers import adaptive, bias_correction, gradient_descent, momentum  # noqa: E402
 from adam_teach.optimizers import SGD, Adam, RMSprop  # noqa: E402
-from notebook_support import defined_in_notebook, printed, read_notebook  # noqa: E402
+from notebook_support import defined_in_notebook, printed, read_notebook, stable  # noqa: E402
 
 NAMES = ["00_start_here", "01_gradient_descent", "02_momentum", "03_adaptive_steps", "04_bias_correction"]
 BOWL_START = np.array([-3.5, 1.2])
@@ -35,13 +36,13 @@ def df(x):
     return 3 * x**2 - 4 * x
 
 
-def gd_path(x0, lr, steps):
-    """Gradient descent on the cubic by hand; stops at the first non-finite x, f or f'.
-    Returns (path, step at which it diverged or None)."""
+def gd_path(x0, lr, steps, nudge=0.0):
+    """Gradient descent on the cubic by hand, every gradient multiplied by (1 + nudge); stops
+    at the first non-finite x, f or f'. Returns (path, step at which it diverged or None)."""
     x, path = np.float64(x0), [float(x0)]
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
-            x = x - lr * df(x)
+            x = x - lr * df(x) * (1 + nudge)
             if not (np.isfinite(x) and np.isfinite(f(x)) and np.isfinite(df(x))):
                 return path, t
             path.append(float(x))
@@ -49,10 +50,11 @@ def gd_path(x0, lr, steps):
 
 
 def outcome(x0, lr, steps):
-    path, diverged_at = gd_path(x0, lr, steps)
+    diverged_at = gd_path(x0, lr, steps)[1]
+    assert all(gd_path(x0, lr, steps, d)[1] == diverged_at for d in (1e-10, -1e-10))
     if diverged_at:
         return f"ran off towards −∞ (diverged at step {diverged_at})"
-    return f"after {steps} steps: x = {path[-1]:.6f}"
+    return f"after {steps} steps: x = {stable(lambda d: gd_path(x0, lr, steps, d)[0][-1], '.6f')}"
 
 
 def bowl_grad(p):
@@ -63,10 +65,10 @@ def bowl_f(p):
     return (p[0] ** 2 + 25 * p[1] ** 2) / 2
 
 
-def heavy_ball(grad, x0, lr, beta, steps, damped=False):
+def heavy_ball(grad, x0, lr, beta, steps, damped=False, nudge=0.0):
     x, m, path = np.array(x0, dtype=float), 0.0, [np.array(x0, dtype=float)]
     for _ in range(steps):
-        m = beta * m + ((1 - beta) if damped else 1) * grad(x)
+        m = beta * m + ((1 - beta) if damped else 1) * grad(x) * (1 + nudge)
         x = x - lr * m
         path.append(x)
     return np.array(path)
@@ -77,7 +79,7 @@ def heavy_ball(grad, x0, lr, beta, steps, damped=False):
 
 def test_00_cubic_facts():
     text = printed("00_start_here")
-    assert f"f(1) = {f(1.0):.6f}, f'(1) = {df(1.0):.6f}" in text
+    assert f"f(1) = {stable(f(1.0), '.6f')}, f'(1) = {stable(df(1.0), '.6f')}" in text
     # stationary points: roots of f'(x) = x (3x − 4), classified by f''(x) = 6x − 4
     roots = sorted(np.roots([3, -4, 0]))
     assert roots == pytest.approx([0, 4 / 3])
@@ -86,7 +88,7 @@ def test_00_cubic_facts():
         curvature = 6 * x - 4
         assert (curvature < 0) == (kind == "local maximum")
         assert (f"x = {str(x):>3}: f'(x) = 0, f''(x) = {str(curvature):>2}, "
-                f"f(x) = {f(x)} ≈ {float(f(x)):.6f}  ({kind})") in text
+                f"f(x) = {f(x)} ≈ {stable(float(f(x)), '.6f')}  ({kind})") in text
     assert f(Fraction(4, 3)) == Fraction(22, 27) and f(0) == 2
     for x in (-1, -10, -100, -1000):
         assert f"f({x:>5}) = {f(x):>14,}" in text
@@ -105,17 +107,31 @@ def test_01_scratch_loop_equals_sgd_bit_for_bit():
 
 def test_01_printed_numbers():
     text = printed("01_gradient_descent")
-    path, _ = gd_path(0.5, 0.1, 30)
-    assert path[1] == 0.625  # 0.5 − 0.1·(0.75 − 2), by hand
+    path = lambda d: gd_path(0.5, 0.1, 30, d)[0]  # noqa: E731
+    assert path(0)[1] == 0.625  # 0.5 − 0.1·(0.75 − 2), by hand
+    assert path(0)[2] == 0.7578125  # 0.625 + 0.1·1.328125: printed with 7 decimals, not 6
+    with pytest.raises(AssertionError, match="depends on its last bits"):
+        stable(lambda d: path(d)[2], ".6f")  # what the notebook printed before: 0.757812 or 0.757813
     for t in (0, 1, 2, 3, 10, 30):
-        assert f"x_{t:<2} = {path[t]:.6f}   f(x_{t}) = {f(path[t]):.6f}" in text
-    assert f"final x = {path[-1]:.6f}, final f = {f(path[-1]):.6f}" in text
+        assert (f"x_{t:<2} = {stable(lambda d: path(d)[t], '.7f')}   "
+                f"f(x_{t}) = {stable(lambda d: f(path(d)[t]), '.7f')}") in text
+    assert (f"final x = {stable(lambda d: path(d)[-1], '.7f')}, "
+            f"final f = {stable(lambda d: f(path(d)[-1]), '.7f')}") in text
     assert "bit for bit: True" in text
     for name, rate in {"too small": 0.01, "good": 0.2, "too large": 0.55, "divergent": 0.8}.items():
-        assert f"{name:>9}: α = {rate:<4}  1 − 4α = {1 - 4 * rate:+.2f}   {outcome(0.5, rate, 30)}" in text
-    bouncing, _ = gd_path(0.5, 0.55, 30)
-    assert "last four iterates: " + ", ".join(f"{x:.4f}" for x in bouncing[-4:]) in text
-    assert bouncing[-1] == pytest.approx(bouncing[-3]) and abs(bouncing[-1] - bouncing[-2]) > 0.5
+        assert (f"{name:>9}: α = {rate:<4}  1 − 4α = {stable(1 - 4 * rate, '+.2f')}   "
+                f"{outcome(0.5, rate, 30)}") in text
+    bouncing = lambda d: gd_path(0.5, 0.55, 30, d)[0]  # noqa: E731
+    assert "last four iterates: " + ", ".join(stable(lambda d: bouncing(d)[k], ".4f") for k in (-4, -3, -2, -1)) in text
+    assert bouncing(0)[-1] == pytest.approx(bouncing(0)[-3]) and abs(bouncing(0)[-1] - bouncing(0)[-2]) > 0.5
+    # the 2-cycle check: T(x) = x − α f'(x) and T'(x) = 1 − α (6x − 4) at the last two iterates
+    T = lambda x, d: x - 0.55 * df(x) * (1 + d)  # noqa: E731
+    slope = lambda x: 1 - 0.55 * (6 * x - 4)  # noqa: E731
+    p, q = (lambda d: bouncing(d)[-2]), (lambda d: bouncing(d)[-1])
+    assert (f"p = {stable(p, '.6f')}, T(p) = {stable(lambda d: T(p(d), d), '.6f')};   "
+            f"q = {stable(q, '.6f')}, T(q) = {stable(lambda d: T(q(d), d), '.6f')}") in text
+    assert (f"T'(p) = {stable(lambda d: slope(p(d)), '+.4f')}, T'(q) = {stable(lambda d: slope(q(d)), '+.4f')}, "
+            f"product = {stable(lambda d: slope(p(d)) * slope(q(d)), '+.4f')}") in text
     for x0 in (-0.5, 0.0, 0.001, 0.5, 2.0, 4.6, 4.7):
         assert f"x₀ = {x0:>5}: {outcome(x0, 0.1, 100)}" in text
 
@@ -139,36 +155,43 @@ def test_02_moving_average_and_weights():
     signal = 1.0 + np.random.default_rng(0).normal(0.0, 0.5, size=60)
     # m_t = Σ (1 − β) β^(t−i) g_i, the unrolled form
     unrolled = [sum(0.1 * 0.9 ** (t - i) * signal[i - 1] for i in range(1, t + 1)) for t in (1, 10, 60)]
-    assert f"m_1 = {unrolled[0]:.6f}, m_10 = {unrolled[1]:.6f}, m_60 = {unrolled[2]:.6f}" in text
+    assert (f"m_1 = {stable(unrolled[0], '.6f')}, m_10 = {stable(unrolled[1], '.6f')}, "
+            f"m_60 = {stable(unrolled[2], '.6f')}") in text
     moving_average = defined_in_notebook("02_momentum", "moving_average")
     assert np.allclose(moving_average(signal, 0.9)[[0, 9, 59]], unrolled, rtol=1e-12)
     assert "identical to adam_teach.averages.ema: True" in text
     for beta in (0.5, 0.9, 0.99, 0.999):
         total = sum((1 - beta) * beta**k for k in range(10))
         assert total == pytest.approx(1 - beta**10)
-        assert (f"β = {beta:<5}  window 1/(1 − β) = {1 / (1 - beta):6.1f}   "
-                f"sum of the weights after 10 steps = {total:.6f} = 1 − β¹⁰ = {1 - beta**10:.6f}") in text
+        assert (f"β = {beta:<5}  window 1/(1 − β) = {stable(1 / (1 - beta), '6.1f')}   "
+                f"sum of the weights after 10 steps = {stable(total, '.6f')} = 1 − β¹⁰ = "
+                f"{stable(1 - beta**10, '.6f')}") in text
 
 
 def test_02_momentum_numbers():
     text = printed("02_momentum")
     for name, beta in [("gradient descent", 0.0), ("momentum β = 0.7", 0.7), ("momentum β = 0.9", 0.9)]:
-        path = heavy_ball(df, 0.1, 0.02, beta, 40)
-        assert (f"{name:>16}: x after 40 steps = {path[-1]:.6f}, "
-                f"largest x on the way = {path.max():.6f}") in text
-    gd = heavy_ball(bowl_grad, BOWL_START, 0.06, 0.0, 40)
-    assert f"gradient descent: f after 40 steps = {bowl_f(gd[-1]):.2e}" in text
+        path = lambda d: heavy_ball(df, 0.1, 0.02, beta, 40, nudge=d)  # noqa: E731
+        assert (f"{name:>16}: x after 40 steps = {stable(lambda d: path(d)[-1], '.6f')}, "
+                f"largest x on the way = {stable(lambda d: path(d).max(), '.6f')}") in text
+    gd = lambda d: bowl_f(heavy_ball(bowl_grad, BOWL_START, 0.06, 0.0, 40, nudge=d)[-1])  # noqa: E731
+    assert f"gradient descent: f after 40 steps = {stable(gd, '.2e')}" in text
     finals = {}
     for beta in (0.5, 0.6, 0.7, 0.9):
-        finals[beta] = bowl_f(heavy_ball(bowl_grad, BOWL_START, 0.06, beta, 40)[-1])
-        assert f"momentum β = {beta}: f after 40 steps = {finals[beta]:.2e}" in text
+        final = lambda d: bowl_f(heavy_ball(bowl_grad, BOWL_START, 0.06, beta, 40, nudge=d)[-1])  # noqa: E731
+        finals[beta] = final(0)
+        assert f"momentum β = {beta}: f after 40 steps = {stable(final, '.2e')}" in text
     assert min(finals, key=finals.get) == 0.6  # the prose says β ≈ 0.6 does best
     undamped = heavy_ball(bowl_grad, BOWL_START, 0.06, 0.7, 40)
     damped = heavy_ball(bowl_grad, BOWL_START, 0.06 / 0.3, 0.7, 40, damped=True)
-    same_alpha = heavy_ball(bowl_grad, BOWL_START, 0.06, 0.7, 40, damped=True)
     assert np.abs(undamped - damped).max() < 1e-12
-    assert (f"damped with the same α: f after 40 steps = {bowl_f(same_alpha[-1]):.2e} "
-            f"(undamped: {bowl_f(undamped[-1]):.2e})") in text
+
+    def final(damped, d):
+        return bowl_f(heavy_ball(bowl_grad, BOWL_START, 0.06, 0.7, 40, damped=damped, nudge=d)[-1])
+
+    same_alpha, undamped = (lambda d: final(True, d)), (lambda d: final(False, d))
+    assert (f"damped with the same α: f after 40 steps = {stable(same_alpha, '.2e')} "
+            f"(undamped: {stable(undamped, '.2e')})") in text
 
 
 # --- 03 -----------------------------------------------------------------------------------
@@ -186,23 +209,28 @@ def test_03_rmsprop_step_equals_adam_teach():
 
 def test_03_printed_numbers():
     text = printed("03_adaptive_steps")
-    g = bowl_grad(BOWL_START)
-    sizes = 0.3 / np.sqrt(0.1 * g**2 + 1e-7)
-    update = -sizes * g
-    assert (f"g_1 = ({g[0]:.1f}, {g[1]:.1f}), step sizes = ({sizes[0]:.6f}, {sizes[1]:.6f}), "
-            f"update = ({update[0]:.6f}, {update[1]:.6f})") in text
-    assert abs(update[0]) == pytest.approx(0.3 / math.sqrt(0.1), rel=1e-6)
+    g = lambda d: bowl_grad(BOWL_START) * (1 + d)  # noqa: E731
+    sizes = lambda d: 0.3 / np.sqrt(0.1 * g(d) ** 2 + 1e-7)  # noqa: E731
+    update = lambda d: -sizes(d) * g(d)  # noqa: E731
+    g1 = ", ".join(stable(lambda d: g(d)[k], ".1f") for k in (0, 1))
+    sizes1 = ", ".join(stable(lambda d: sizes(d)[k], ".6f") for k in (0, 1))
+    update1 = ", ".join(stable(lambda d: update(d)[k], ".6f") for k in (0, 1))
+    assert f"g_1 = ({g1}), step sizes = ({sizes1}), update = ({update1})" in text
+    assert abs(update(0)[0]) == pytest.approx(0.3 / math.sqrt(0.1), rel=1e-6)
     assert "identical to adam_teach's RMSprop, bit for bit: True" in text
 
-    x = BOWL_START.copy()
-    for _ in range(40):
-        x = x - 0.3 * bowl_grad(x)
-    assert f"     SGD: f after 40 steps = {bowl_f(x):.2e}" in text
+    def sgd(d):
+        x = BOWL_START.copy()
+        for _ in range(40):
+            x = x - 0.3 * bowl_grad(x) * (1 + d)
+        return bowl_f(x)
 
-    def adaptive(accumulate, s0):
+    assert f"     SGD: f after 40 steps = {stable(sgd, '.2e')}" in text
+
+    def adaptive(accumulate, s0, d):
         x, s = BOWL_START.copy(), np.full(2, s0)
         for _ in range(40):
-            g = bowl_grad(x)
+            g = bowl_grad(x) * (1 + d)
             s = accumulate(s, g)
             size = 0.3 / np.sqrt(s + 1e-7)
             x = x - size * g
@@ -210,10 +238,10 @@ def test_03_printed_numbers():
 
     for name, accumulate, s0 in [("Adagrad", lambda s, g: s + g * g, 0.1),
                                  ("RMSprop", lambda s, g: 0.9 * s + 0.1 * g * g, 0.0)]:
-        loss, ratio = adaptive(accumulate, s0)
-        assert (f"{name:>8}: f after 40 steps = {loss:.2e}, "
-                f"step size of x / step size of y at step 40 = {ratio:.2f}") in text
-        assert ratio > 1  # the flat direction gets the larger step
+        loss = stable(lambda d: adaptive(accumulate, s0, d)[0], ".2e")
+        ratio = stable(lambda d: adaptive(accumulate, s0, d)[1], ".2f")
+        assert f"{name:>8}: f after 40 steps = {loss}, step size of x / step size of y at step 40 = {ratio}" in text
+        assert float(ratio) > 1  # the flat direction gets the larger step
 
 
 # --- 04 -----------------------------------------------------------------------------------
@@ -223,7 +251,7 @@ def test_04_constant_signal():
     text = printed("04_bias_correction")
     for t in (1, 2, 5, 10, 20, 50):
         m = 1 - 0.9**t  # closed form of the EMA of ones started at 0
-        assert f"t = {t:>2}: m_t = {m:.6f}   1 − β₁ᵗ = {m:.6f}   m̂_t = {1:.6f}" in text
+        assert f"t = {t:>2}: m_t = {stable(m, '.6f')}   1 − β₁ᵗ = {stable(m, '.6f')}   m̂_t = {1:.6f}" in text
     assert "m̂_t equals adam_teach.averages.debiased_ema: True" in text
 
 
@@ -236,7 +264,8 @@ def test_04_expected_second_moment():
         if t in (1, 10, 100, 1000):
             expected = 1.25 * (1 - 0.999**t)
             mean_v, mean_v_hat = v.mean(), (v / (1 - 0.999**t)).mean()
-            assert f"{t:>5}   {mean_v:.5f}    {expected:.5f}          {mean_v_hat:.4f}" in text
+            assert (f"{t:>5}   {stable(mean_v, '.5f')}    {stable(expected, '.5f')}          "
+                    f"{stable(mean_v_hat, '.4f')}") in text
             assert mean_v == pytest.approx(expected, rel=0.05)  # the paper's §3 claim
 
 
@@ -251,16 +280,19 @@ def test_04_relative_steps_closed_forms():
 
     for name, (cm, cv) in bias_correction.VARIANTS.items():
         values = [closed(t, cm, cv) for t in (1, 10, 100, 1000)]
-        assert f"{name:>22}: " + "  ".join(f"{s:9.6f}" for s in values) in text
+        assert f"{name:>22}: " + "  ".join(stable(s, "9.6f") for s in values) in text
         assert np.allclose(bias_correction.relative_steps(0.9, 0.999, 1000)[name][[0, 9, 99, 999]], values)
     peak = max(closed(t, False, False) for t in range(1, 5000))
     assert round(peak, 1) == 6.6  # "up to about 6.6 times"
     # the article's start on the cubic, α = 0.05, ε = 1e-7
-    g = df(0.001)
     for name, (cm, cv) in bias_correction.VARIANTS.items():
-        m = g if cm else 0.1 * g
-        v = g * g if cv else 0.001 * g * g
-        assert f"{name:>22}: x_1 = x_0 − update = {0.001 - 0.05 * m / (math.sqrt(v) + 1e-7):.6f}" in text
+        def x_1(d):
+            g = df(0.001) * (1 + d)
+            m = g if cm else 0.1 * g
+            v = g * g if cv else 0.001 * g * g
+            return 0.001 - 0.05 * m / (math.sqrt(v) + 1e-7)
+
+        assert f"{name:>22}: x_1 = x_0 − update = {stable(x_1, '.6f')}" in text
 
 
 def test_04_adam_updates_equal_algorithm_1():
