@@ -74,11 +74,13 @@ def test_numbers_printed_in_05():
     adam_from_scratch = defined_in_notebook("05_adam_from_scratch", "adam_from_scratch")
     ours = adam_from_scratch(objectives.cubic.grad, 0.001, 100, learning_rate=0.05, epsilon=1e-7)
     reference = run(Adam(0.05, epsilon=1e-7), objectives.cubic, 0.001, 100)
-    assert f"largest difference along the path: {np.max(np.abs(ours - reference.x)):.1e}" in text
+    # The differences are rounding noise that changes with the last bits (issue 8): the
+    # notebook prints a bound that holds on any machine, and so does the check here.
+    gap = np.max(np.abs(ours - reference.x))
+    assert f"largest difference along the path below 1e-12: {gap < 1e-12}" in text and gap < 1e-12
     rosen = hand_adam(objectives.rosenbrock.grad, [-1.5, 2.5], 500, 0.1)
     gap = np.max(np.abs(rosen - run(Adam(0.1), objectives.rosenbrock, [-1.5, 2.5], 500).x))
-    assert gap <= 1e-12
-    assert re.search(r"Rosenbrock, 500 steps: largest difference \d\.\de-1[5-7]", text)
+    assert f"Rosenbrock, 500 steps: largest difference below 1e-12: {gap < 1e-12}" in text and gap < 1e-12
     g_1 = 3 * 0.001**2 - 4 * 0.001
     assert f"g_1 = {g_1:.7f}" in text
     assert f"first step x_1 - x_0 = {path[1] - path[0]:.10f}" in text
@@ -114,6 +116,9 @@ def test_numbers_printed_in_06(tf):
     paper = hand_adam(cubic_grad, 0.001, 100, 0.05, eps=1e-7)
     gap = np.abs(paper - keras)
     assert f"largest gap along the path: {gap.max():.1e}, at step {gap.argmax()}" in text
+    words = re.sub(r"\s+", " ", "\n".join(c.source for c in read_notebook("06_adam_vs_keras").cells
+                                          if c.cell_type == "markdown"))
+    assert f"up to ${gap.max() / 1e-5:.1f} \\times 10^{{-5}}$ (at step {gap.argmax()})" in words
     for t in [1, 10, 100, 1000, 10000]:
         assert f"t = {t:5d}: epsilon_eff = {1e-7 / np.sqrt(1 - 0.999**t):.2e}" in text
 
@@ -121,6 +126,7 @@ def test_numbers_printed_in_06(tf):
     assert f"Keras form (float64): x_100 = {keras_form[-1]:.9f}" in text
     assert f"{keras_form[-1]:.9f}" == "1.332552038"  # FACTS §2
     assert f"largest gap to tf.keras: {np.max(np.abs(keras_form - keras)):.1e}" in text
+    assert f"What is left, ${np.max(np.abs(keras_form - keras)) / 1e-6:.1f} \\times 10^{{-6}}$" in words
 
     assert f"0.999 as float32: {float(np.float32(0.999)):.8f}" in text and "0.99900001" in text
     assert f"with beta_2 = 0.999:      {1 - 0.999**100:.9f}" in text
