@@ -70,7 +70,7 @@ def test_numbers_printed_in_05():
     text = printed("05_adam_from_scratch")
     path = hand_adam(cubic_grad, 0.001, 100, 0.05, eps=1e-7)
     assert f"x_100 = {path[-1]:.9f}, f = {cubic_f(path[-1]):.9f}" in text
-    assert f"{path[-1]:.9f}" == "1.332552819"  # FACTS §2, paper Algorithm 1 float64
+    assert f"{path[-1]:.9f}" == "1.332552819"  # paper Algorithm 1, float64, the article's setting
     adam_from_scratch = defined_in_notebook("05_adam_from_scratch", "adam_from_scratch")
     ours = adam_from_scratch(objectives.cubic.grad, 0.001, 100, learning_rate=0.05, epsilon=1e-7)
     reference = run(Adam(0.05, epsilon=1e-7), objectives.cubic, 0.001, 100)
@@ -124,7 +124,7 @@ def test_numbers_printed_in_06(tf):
 
     keras_form = hand_adam(cubic_grad, 0.001, 100, 0.05, eps=1e-7, epsilon_hat=True)
     assert f"Keras form (float64): x_100 = {keras_form[-1]:.9f}" in text
-    assert f"{keras_form[-1]:.9f}" == "1.332552038"  # FACTS §2
+    assert f"{keras_form[-1]:.9f}" == "1.332552038"  # the efficient form (Keras's ε̂), exact float64
     assert f"largest gap to tf.keras: {np.max(np.abs(keras_form - keras)):.1e}" in text
     assert f"What is left, ${np.max(np.abs(keras_form - keras)) / 1e-6:.1f} \\times 10^{{-6}}$" in words
 
@@ -259,7 +259,7 @@ def hand_reddi(steps, C, alpha, b1, b2, amsgrad):
 
 
 def test_reddi_counterexample_in_08():
-    """FACTS §5: C = 3, α_t = 0.5/√t, 30 000 steps: Adam → +1, AMSGrad → −0.998."""
+    """Reddi, Kale & Kumar (2018), Theorem 1 with C = 3, α_t = 0.5/√t, 30 000 steps: Adam → +1, AMSGrad → −0.998."""
     text = printed("08_myths_and_limits")
     cases = [("Adam, β₁ = 0, β₂ = 1/(1 + C²)", 0.0, 0.1, False), ("AMSGrad, same β", 0.0, 0.1, True),
              ("Adam, β₁ = 0.9, β₂ = 0.999", 0.9, 0.999, False)]
