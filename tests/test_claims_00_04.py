@@ -512,3 +512,25 @@ def test_solution_02_figure_marks_the_time_to_forget():
     cell = next(c for c in nb.cells if c.cell_type == "code" and "axvline(forget" in c.source)
     assert any("image/png" in out.get("data", {}) for out in cell.outputs)
     assert "values = 1 + 0.3 * rng.standard_normal(60)" in cell.source  # long enough to show t = 44
+
+
+@pytest.mark.parametrize("name", ["Adagrad", "RMSprop"])
+def test_03_the_forms_keras_uses(name):
+    """'We use the forms Keras uses: ε = 10⁻⁷ inside the square root, and Adagrad's sum starts at
+    s₀ = 0.1' (and ρ = 0.9). A large ε tells 'inside' from 'outside' the square root."""
+    keras = pytest.importorskip("keras")
+    default = getattr(keras.optimizers, name)()
+    assert default.epsilon == 1e-7
+    assert (default.initial_accumulator_value == 0.1) if name == "Adagrad" else (default.rho == 0.9)
+    optimizer = getattr(keras.optimizers, name)(learning_rate=0.1, epsilon=0.5)
+    variable = keras.Variable(np.array([1.0, -0.4]), dtype="float64")
+    x, total = np.array([1.0, -0.4]), np.full(2, 0.1) if name == "Adagrad" else np.zeros(2)
+    for _ in range(3):
+        g = bowl_grad(x)
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(g), variable)])
+        total = total + g * g if name == "Adagrad" else 0.9 * total + 0.1 * g * g
+        x = x - 0.1 * g / np.sqrt(total + 0.5)
+        # Keras casts α and ρ to float32: agreement to ~1e-8, while ε outside the root differs by ~3 %
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(variable), x, rtol=1e-6, atol=1e-7)
+    text = prose("03_adaptive_steps")
+    assert "$\\epsilon = 10^{-7}$ inside the square root, and Adagrad's sum starts at $s_0 = 0.1$" in text
