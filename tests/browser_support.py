@@ -252,14 +252,27 @@ def run_all_cells(page, timeout_ms=300_000):
 
 
 def wait_for_cells_done(page, timeout_ms):
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            return prompts.length > 0 && prompts.every(p => !p.textContent.includes('*'))
-                   && prompts.some(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",
-        timeout=timeout_ms,
-    )
+    """Wait until every code cell has run; on a timeout, name the cells still queued or running."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                return prompts.length > 0 && prompts.every(p => !p.textContent.includes('*'))
+                       && prompts.some(p => /\\[\\d+\\]/.test(p.textContent));
+            }""",
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeout:
+        running = page.evaluate(
+            """() => [...document.querySelectorAll('.jp-CodeCell')].flatMap((cell, i) => {
+                const prompt = cell.querySelector('.jp-InputPrompt');
+                const first = (cell.querySelector('.cm-line') || {}).textContent || '';
+                return prompt && prompt.textContent.includes('*') ? [`code cell ${i} (${first.slice(0, 60)})`] : [];
+            })""")
+        raise AssertionError(f"cells still queued or running after {timeout_ms / 1000:g} s: "
+                             f"{', '.join(running) or 'none (no cell shows an execution count)'}") from None
     wait_for_kernel_idle(page, timeout_ms)
 
 
