@@ -29,7 +29,8 @@ CPU_HOG = "while True:\n    sum(i * i for i in range(100_000))"
 
 
 def execute_copy(notebook, scratch, run, cell_timeout, wall_timeout):
-    """(notebook name, seconds, outcome) of one execution of a fresh copy of `notebook`."""
+    """(notebook name, start, seconds, outcome) of one execution of a fresh copy of `notebook`;
+    start is time.perf_counter() when it began."""
     folder = Path(scratch) / f"{notebook.stem}-{run}"
     folder.mkdir()
     copy = folder / notebook.name
@@ -39,13 +40,13 @@ def execute_copy(notebook, scratch, run, cell_timeout, wall_timeout):
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=wall_timeout, cwd=folder)
     except subprocess.TimeoutExpired:
-        return notebook.name, time.perf_counter() - start, f"hang: no end after {wall_timeout} s"
+        return notebook.name, start, time.perf_counter() - start, f"hang: no end after {wall_timeout} s"
     seconds = time.perf_counter() - start
     if result.returncode == 0:
-        return notebook.name, seconds, "ok"
+        return notebook.name, start, seconds, "ok"
     if "did not finish within" in result.stderr:
-        return notebook.name, seconds, "hang: " + result.stderr.strip().splitlines()[-1]
-    return notebook.name, seconds, "failed: " + (result.stderr.strip().splitlines() or ["?"])[-1]
+        return notebook.name, start, seconds, "hang: " + result.stderr.strip().splitlines()[-1]
+    return notebook.name, start, seconds, "failed: " + (result.stderr.strip().splitlines() or ["?"])[-1]
 
 
 def main(argv=None):
@@ -62,6 +63,7 @@ def main(argv=None):
     print(f"{args.rounds} rounds × {len(args.notebooks)} notebooks, {args.jobs} at a time, "
           f"{'no load' if args.no_load else 'one CPU-heavy process beside them'}, "
           f"limits {args.cell_timeout} s per cell and {args.wall_timeout} s per notebook")
+    began = time.perf_counter()
     hog = None if args.no_load else subprocess.Popen([sys.executable, "-c", CPU_HOG])
     jobs = [(notebook, run) for run in range(args.rounds) for notebook in args.notebooks]
     try:
@@ -76,13 +78,18 @@ def main(argv=None):
 
     print(f"\n{'notebook':32s} {'runs':>4s} {'median s':>9s} {'slowest s':>9s}  not ok")
     for notebook in args.notebooks:
-        mine = [(seconds, outcome) for name, seconds, outcome in results if name == notebook.name]
+        mine = [(seconds, outcome) for name, _, seconds, outcome in results if name == notebook.name]
         seconds = [s for s, _ in mine]
         bad = [outcome for _, outcome in mine if outcome != "ok"]
         print(f"{notebook.name:32s} {len(mine):4d} {statistics.median(seconds):9.1f} {max(seconds):9.1f}  "
               + ("; ".join(bad) if bad else "-"))
-    hangs = sum(outcome.startswith("hang") for _, _, outcome in results)
-    failures = sum(outcome.startswith("failed") for _, _, outcome in results)
+    medians = {name: statistics.median(s for n, _, s, _ in results if n == name) for name, *_ in results}
+    slow = [(start - began, name, seconds) for name, start, seconds, _ in results if seconds > 3 * medians[name]]
+    if slow:  # stalls that overlap in time point at the machine, not at one kernel
+        print("\nslower than 3× their median (started at, notebook, took): "
+              + "; ".join(f"{at:.0f} s {name} {seconds:.0f} s" for at, name, seconds in sorted(slow)))
+    hangs = sum(outcome.startswith("hang") for *_, outcome in results)
+    failures = sum(outcome.startswith("failed") for *_, outcome in results)
     print(f"\n{len(results)} executions: {hangs} hangs, {failures} other failures, "
           f"{len(results) - hangs - failures} ran to the end")
     return 1 if hangs or failures else 0
