@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from adam_teach import mistakes
-from adam_teach.assignments import ASSIGNMENTS
+from adam_teach.answer_key import mistakes
+from adam_teach.answer_key import ASSIGNMENTS
 from grading_support import CORPUS, feedback_of, grade, item_scores, results_of
 
 FULL = {item.grade_id: item.points for item in ASSIGNMENTS["03_adam"].items}  # adam_step, run_adam
@@ -36,11 +36,10 @@ HOSTILE = {
     "hostile_patches_numpy": (0, 0, []),
     "hostile_patches_checks": (0, 0, []),
     "hostile_prints_fake_score": (0, 0, ['"score": 6']),  # printed, shown, not believed
-    "hostile_writes_results": (0, 0, ["wrote fake results into"]),  # the attack did run
+    "hostile_writes_results": (0, 0, ["Cell 3 raised"]),  # it cannot even find the output folder
     "hostile_exits_in_run_adam": (FULL["adam_step"], 0, ["exited with status 0", "calling run_adam on a hidden test"]),
     "hostile_segfault": (0, 0, ["SIGSEGV"]),
-    # its parent is the fork server's template (or the grader, with --no-fork-server: the
-    # one attack this sandbox cannot stop; run the grader as another user to stop it)
+    # its parent is outside its PID namespace (bubblewrap) or root's (uid): it kills nothing
     "hostile_kills_its_parent": (FULL["adam_step"], FULL["run_adam"], []),
     "hostile_forges_messages": (FULL["adam_step"], FULL["run_adam"], []),  # the real outcomes count
     "hostile_infinite_loop": (FULL["adam_step"], FULL["run_adam"] / 2, ["raised CellTimeout: ran longer than the time limit"]),
@@ -76,20 +75,20 @@ def test_every_submission_gets_a_result_and_exit_status_0(graded):
     assert sorted(row["submission"] for row in rows) == names
 
 
-PLAIN = ["alice_03_adam", "hostile_writes_results", "hostile_ignores_signals", "hostile_exits_in_run_adam",
-         "hostile_patches_checks", "hostile_deleted_locked_cells"]
+IN_UID_MODE = ["alice_03_adam", "hostile_writes_results", "hostile_ignores_signals", "hostile_exits_in_run_adam",
+               "hostile_patches_checks", "hostile_deleted_locked_cells", "hostile_kills_its_parent"]
 
 
-def test_the_same_verdicts_with_plain_processes(graded, tmp_path):
-    """--no-fork-server: each learner's process a fresh `python -I`, the grader its parent."""
-    _, forked = graded
+def test_the_same_verdicts_in_the_throwaway_uid_mode(graded, tmp_path):
+    """--isolation uid (where bubblewrap cannot run): the same scores as in the sandbox."""
+    _, sandboxed = graded
     out = tmp_path / "out"
-    done = grade(*[CORPUS / f"{name}.ipynb" for name in PLAIN], "--out", out, "--jobs", "2",
-                 "--timeout", "5", "--no-fork-server")
+    done = grade(*[CORPUS / f"{name}.ipynb" for name in IN_UID_MODE], "--out", out, "--jobs", "2",
+                 "--timeout", "5", isolation="uid")
     assert done.returncode == 0, done.stderr
-    for name in PLAIN:
-        assert item_scores(out, name) == item_scores(forked, name), feedback_of(out, name)
-    assert "wrote fake results into" in feedback_of(out, "hostile_writes_results")
+    for name in IN_UID_MODE:
+        assert item_scores(out, name) == item_scores(sandboxed, name), feedback_of(out, name)
+        assert results_of(out, name)["extra_data"]["isolation"] == "uid"
     assert results_of(out, "alice_03_adam")["score"] == sum(FULL.values())
 
 

@@ -9,9 +9,9 @@ import math
 import threading
 from dataclasses import dataclass
 
-from adam_teach.assignments.base import Outcome
+from adam_teach.answer_key.base import Outcome
 
-from . import wire
+from ..runner import wire
 
 # Judges use warnings.catch_warnings and may import TensorFlow: neither is thread-safe, and
 # batches judge from several threads. Judging is quick; one at a time.
@@ -38,8 +38,8 @@ def judge_item(item, index, execution):
         why = execution.stopped or "no result came back from the notebook's process"
         return ItemResult(item.grade_id, item.description, 0.0, item.points,
                           (f"Not graded: {why}.",))
-    outcomes = [Outcome(value=wire.decode(o["value"]), error=o["error"], mutated=o["mutated"]) for o in raw]
     try:
+        outcomes = [Outcome(value=wire.decode(o["value"]), error=o["error"], mutated=o["mutated"]) for o in raw]
         verdict = item.judge(outcomes)
         score = _scaled(verdict.score, verdict.max_score, item.points)
         messages = tuple(str(m) for m in verdict.messages)
@@ -64,5 +64,5 @@ def judge_all(assignment, execution):
 def calls_for(assignment):
     """The hidden calls of every item, in order, wire-encoded for the learner's process."""
     return [{"item": k, "case": j, "function": case.function, "args": wire.encode(tuple(case.args)),
-             "kwargs": wire.encode(dict(case.kwargs))}
+             "kwargs": wire.encode(dict(case.kwargs)), "forbidden": list(item.forbidden)}
             for k, item in enumerate(assignment.items) for j, case in enumerate(item.cases)]
