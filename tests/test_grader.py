@@ -165,3 +165,12 @@ def test_isolation_option_refuses_what_it_cannot_do(tmp_path):
         assert results_of(tmp_path / "out", "03_adam")["score"] == sum(i.points for i in ASSIGNMENTS["03_adam"].items)
     done = grade(ROOT / "solutions" / "03_adam.ipynb", "--out", tmp_path / "out", isolation="chroot")
     assert done.returncode == 2 and "invalid choice: 'chroot'" in done.stderr
+
+
+def test_without_isolation_the_grader_says_so_loudly_and_records_it(tmp_path):
+    done = grade(ROOT / "solutions" / "03_adam.ipynb", "--out", tmp_path / "out", isolation="none")
+    assert done.returncode == 0, done.stderr
+    assert "WARNING: learners' code runs as the grader's own user" in done.stderr
+    results = results_of(tmp_path / "out", "03_adam")
+    assert results["extra_data"]["isolation"] == "none"
+    assert "Graded in isolation mode: none." in results["output"]

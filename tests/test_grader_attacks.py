@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -16,17 +17,25 @@ import pytest
 
 from adam_teach.answer_key import ASSIGNMENTS
 from adam_teach.grading.sandbox import isolation
-from grading_support import COURSE, ROOT, feedback_of, grade, item_scores, results_of
+from grading_support import COURSE, MODES, NEEDS_ROOT, ROOT, feedback_of, grade, item_scores, results_of
 
 sys.path.insert(0, str(ROOT / "tests" / "corpus"))
 import attacks  # noqa: E402
 from build_corpus import WRONG_STEP, fill  # noqa: E402
 
-MODES = ["bubblewrap", "uid"]
 FULL = sum(item.points for item in ASSIGNMENTS["03_adam"].items)
 MARKER = f"adam-teach-attack-{os.getpid()}"
 VICTIMS = ["victim_1", "victim_2", "victim_3"]
 AFTER = 4  # seconds to wait after the grader has exited, for a surviving process to strike
+
+
+@pytest.fixture
+def open_inbox():
+    """A folder every user can enter (pytest's own are closed to other users)."""
+    folder = Path(tempfile.mkdtemp(prefix="adam-teach-inbox-"))
+    os.chmod(folder, 0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def released():
@@ -56,6 +65,19 @@ def leftovers():
     return found
 
 
+def files_left():
+    """Files of throwaway uids in the folders every user can write."""
+    found = []
+    for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+        for entry in os.scandir(folder):
+            try:
+                if entry.stat(follow_symlinks=False).st_uid >= isolation.FIRST_THROWAWAY_UID:
+                    found.append(entry.path)
+            except OSError:
+                pass
+    return found
+
+
 def package_digest():
     digest = hashlib.sha256()
     for path in sorted((ROOT / "adam_teach").rglob("*.py")):
@@ -74,13 +96,14 @@ def batch(request, tmp_path_factory):
     add_victims(inbox)
     before = package_digest()
     done = grade(inbox, "--out", out, "--jobs", "2", "--timeout", "10", isolation=mode)
-    left_at_exit = leftovers()
+    left_at_exit, files_at_exit = leftovers(), files_left()
     time.sleep(AFTER)
     later_inbox, later_out = tmp_path_factory.mktemp("later_inbox"), tmp_path_factory.mktemp("later_out")
     add_victims(later_inbox, ["later_victim"])
     shutil.copy(COURSE / "exercises" / "03_adam.ipynb", later_inbox / "untouched.ipynb")
     later = grade(later_inbox, "--out", later_out, "--jobs", "2", isolation=mode)
     return {"mode": mode, "done": done, "out": out, "left_at_exit": left_at_exit, "left_later": leftovers(),
+            "files_at_exit": files_at_exit, "files_later": files_left(),
             "digest_before": before, "digest_after": package_digest(), "later": later, "later_out": later_out}
 
 
@@ -96,6 +119,14 @@ def test_the_batch_ends_well_in_the_mode_asked_for(batch):
 def test_no_process_is_left_behind(batch):
     assert batch["left_at_exit"] == []
     assert batch["left_later"] == []
+
+
+def test_no_file_is_left_in_the_shared_temporary_folders(batch):
+    """attack_plants_glob writes glob.py, numpy.py and inspect.py wherever it can: in the
+    uid mode that includes the machine's /tmp, where they would break anyone's script run
+    from there; the grader removes them with the submission."""
+    assert batch["files_at_exit"] == []
+    assert batch["files_later"] == []
 
 
 @pytest.mark.parametrize("victim", VICTIMS)
@@ -134,11 +165,13 @@ def test_wrapping_the_course_optimizer_earns_nothing_and_says_why(batch):
     assert item_scores(out, "attack_wraps_course_optimizer") == {"adam_step": 0, "run_adam": 0}
     results = results_of(out, "attack_wraps_course_optimizer")
     for test in results["tests"]:
-        assert "it called the course's own implementation (adam_teach.optimizers" in test["output"]
+        assert "it called a ready-made implementation (adam_teach.optimizers" in test["output"]
         assert "asks you to write" in test["output"]
 
 
 def test_a_classmates_notebook_and_the_solutions_cannot_be_read(batch):
+    """In the uid mode the inbox is out of reach because pytest's folders are private;
+    the grader warns when they are not (test_the_uid_mode_warns_about_...)."""
     assert "could read 0 notebooks; stole an answer: False" in feedback_of(batch["out"], "attack_copies_classmate")
 
 
@@ -223,3 +256,31 @@ def test_hostile_file_names_and_malformed_notebooks(tmp_path):
     assert by_folder["caf_03_adam"]["file"] == "caf\ufffd_03_adam.ipynb"
     for folder in BAD_NAMES.values():
         assert results_of(out, folder)["score"] == FULL, feedback_of(out, folder)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_handing_exercise_04s_step_to_keras_earns_nothing(tmp_path, mode):
+    """adam_step_keras is to be written out; one that drives tf.keras.optimizers.Adam gets
+    0 for it, saying why, while keras_adam_path (which must use Keras) keeps its points."""
+    solution = json.loads((ROOT / "solutions" / "04_adam_vs_keras.ipynb").read_text(encoding="utf-8"))
+    for cell in solution["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "adam_step_keras_solution":
+            cell["source"] = attacks.KERAS_STEP
+    attacks.write(tmp_path, "keras_step", solution)
+    done = grade(tmp_path / "keras_step.ipynb", "--out", tmp_path / "out", "--timeout", "120", isolation=mode)
+    assert done.returncode == 0, done.stderr
+    scores = item_scores(tmp_path / "out", "keras_step")
+    points = {item.grade_id: item.points for item in ASSIGNMENTS["04_adam_vs_keras"].items}
+    assert scores == {"adam_step_keras": 0, "keras_adam_path": points["keras_adam_path"]}
+    assert "it called a ready-made implementation (keras.src.optimizers" in feedback_of(tmp_path / "out", "keras_step")
+
+
+@NEEDS_ROOT
+def test_the_uid_mode_warns_about_submissions_others_can_read(open_inbox):
+    """A throwaway uid can read what the instructor left readable by all: the grader says
+    so (the attack above then gains nothing only because pytest's folders are private)."""
+    add_victims(open_inbox, ["readable"])
+    os.chmod(open_inbox / "readable.ipynb", 0o644)
+    done = grade(open_inbox, "--out", open_inbox / "out", isolation="uid")
+    assert done.returncode == 0, done.stderr
+    assert "learners' code can read 1 of these submissions" in done.stderr

@@ -8,9 +8,11 @@ the already-installed environment (AUTOGRADER_PYTHON), as the brief for this tes
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -18,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from adam_teach import answer_key as assignments
-from grading_support import uid_view
+from grading_support import NEEDS_ROOT, uid_view
 
 REPO = Path(__file__).resolve().parents[1]
 EXERCISE = "03_adam"
@@ -52,9 +54,20 @@ def autograder_zip(tmp_path_factory):
     return build_zip(tmp_path_factory.mktemp("zip") / "adam-teach-autograder.zip", EXERCISE)
 
 
+@pytest.fixture
+def open_dir():
+    """A temporary folder every user can enter (pytest's own are closed to other users), as
+    /autograder is on Gradescope: for the throwaway uids of the uid mode."""
+    folder = Path(tempfile.mkdtemp(prefix="adam-teach-autograder-"))
+    os.chmod(folder, 0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def autograder_dir(tmp_path, zip_path):
     """tmp_path/autograder/{source,submission,results}, the zip unpacked into source/ the
-    way Gradescope does it (with the files' permissions)."""
+    way Gradescope does it (with the files' permissions, and readable by every user, as
+    setup.sh makes them)."""
     root = tmp_path / "autograder"
     for name in ("source", "submission", "results"):
         (root / name).mkdir(parents=True)
@@ -65,6 +78,8 @@ def autograder_dir(tmp_path, zip_path):
             mode = info.external_attr >> 16
             if mode and not info.is_dir():
                 os.chmod(target, stat.S_IMODE(mode))
+    os.chmod(root, 0o755)
+    subprocess.run(["chmod", "-R", "a+rX", str(root / "source")], check=True)  # as setup.sh does
     return root
 
 
@@ -156,8 +171,12 @@ def test_unknown_exercise_is_a_clear_error(tmp_path):
     assert not (tmp_path / "x.zip").exists()
 
 
-def test_solution_gets_full_marks(autograder_zip, tmp_path):
-    results = run_autograder(autograder_dir(tmp_path, autograder_zip), REPO / "solutions" / "03_adam.ipynb")
+@pytest.mark.parametrize("isolation", ["auto", pytest.param("uid", marks=NEEDS_ROOT)])
+def test_solution_gets_full_marks(autograder_zip, open_dir, isolation):
+    """auto is bubblewrap here; uid is what Gradescope's containers get."""
+    results = run_autograder(autograder_dir(open_dir, autograder_zip), REPO / "solutions" / "03_adam.ipynb",
+                             isolation=isolation)
+    assert results["extra_data"]["isolation"] == {"auto": "bubblewrap", "uid": "uid"}[isolation]
     assert_gradescope_format(results)
     assert results["tests"], results["output"]
     assert all(test["status"] == "passed" for test in results["tests"]), results["tests"]
@@ -234,8 +253,8 @@ def test_keras_exercise_is_graded_with_real_tensorflow(tmp_path):
     assert results["score"] == pytest.approx(max_points("04_adam_vs_keras")), results["output"]
 
 
-@pytest.mark.parametrize("isolation", ["auto", "uid"])
-def test_a_process_left_behind_cannot_rewrite_results_json(autograder_zip, tmp_path, isolation):
+@pytest.mark.parametrize("isolation", ["auto", pytest.param("uid", marks=NEEDS_ROOT)])
+def test_a_process_left_behind_cannot_rewrite_results_json(autograder_zip, tmp_path, open_dir, isolation):
     """The attack: a notebook leaves a process that rewrites results/results.json with a
     score of 100 after run_autograder has exited. auto is bubblewrap here; uid is what
     Gradescope's containers (root, no namespaces) get."""
@@ -243,11 +262,12 @@ def test_a_process_left_behind_cannot_rewrite_results_json(autograder_zip, tmp_p
     import attacks
     from build_corpus import WRONG_STEP, fill
 
-    root = autograder_dir(tmp_path, autograder_zip)
+    root = autograder_dir(open_dir, autograder_zip)
     results_json = root / "results" / "results.json"
     marker = f"adam-teach-attack-gradescope-{os.getpid()}"
     released = json.loads((REPO / "exercises" / "03_adam.ipynb").read_text(encoding="utf-8"))
-    notebook = fill(released, {"adam_step_solution": WRONG_STEP}, attacks.rewriter(marker, results_json))
+    answers = {"adam_step_solution": WRONG_STEP, "run_adam_solution": attacks.UNSOLVED_RUN}
+    notebook = fill(released, answers, attacks.rewriter(marker, results_json))
     results = run_autograder(root, attacks.write(tmp_path, "03_adam", notebook), isolation=isolation)
     assert results["score"] == 0 and results["extra_data"]["isolation"] in ("bubblewrap", "uid")
     time.sleep(4)

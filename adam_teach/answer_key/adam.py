@@ -19,7 +19,7 @@ RUN_ADAM = Spec("run_adam", run_adam, mistakes.RUN_ADAM, needs_array=True,
                 length_hint="return steps + 1 iterates, x0 first",
                 hint="start with m = v = 0 and call adam_step with t = 1, 2, ..., steps, "
                      "passing the hyper-parameters on",
-                forbidden=("adam_teach.optimizers", "adam_teach.trace"))
+                forbidden=("adam_teach.optimizers", "adam_teach.trace"), uses=("adam_step",))
 
 
 def _items(cases):

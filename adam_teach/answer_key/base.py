@@ -39,6 +39,7 @@ class Item:
     cases: tuple  # of Case
     judge: Callable  # (outcomes: list[Outcome]) -> Verdict
     forbidden: tuple = ()  # course modules the function may not hand its work to (runner.tripwires)
+    uses: tuple = ()  # earlier learner functions it calls; graded, it gets correct ones instead
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ class Spec:
     length_hint: str = ""  # said when the first dimension has the wrong length
     hint: str = ""  # said when the output is wrong in an unknown way
     forbidden: tuple = ()  # modules whose code it may not call while graded (runner.tripwires)
+    uses: tuple = ()  # earlier functions it calls, e.g. run_adam calls adam_step
 
 
 def make_item(spec, grade_id, points, description, cases):
@@ -47,7 +48,8 @@ def make_item(spec, grade_id, points, description, cases):
             raise ValueError(f"case calls {case.function}, but item {grade_id!r} grades "
                              f"{spec.function}")
     return Item(grade_id=grade_id, points=points, description=description, cases=cases,
-                judge=partial(judge, spec, cases, points), forbidden=tuple(spec.forbidden))
+                judge=partial(judge, spec, cases, points), forbidden=tuple(spec.forbidden),
+                uses=tuple(spec.uses))
 
 
 def judge(spec, cases, points, outcomes):
@@ -82,10 +84,10 @@ def judge_case(spec, case, outcome):
     is wrong, with "{mistake}" where the chosen one of the candidate mistakes goes."""
     if outcome.error:
         if outcome.error.startswith(tripwires.PREFIX):
-            used = outcome.error.partition(": ")[2].partition(" is the course")[0]
-            return 0, _braces(f"it called the course's own implementation ({used}): this "
-                              f"exercise asks you to write {spec.function} yourself, so this "
-                              "check earns nothing"), []
+            used = outcome.error.partition(": ")[2].partition(" does the work")[0]
+            return 0, _braces(f"it called a ready-made implementation ({used}): this exercise "
+                              f"asks you to write {spec.function} yourself, so this check earns "
+                              "nothing"), []
         if outcome.error.startswith("NotImplementedError"):
             return 0, (f"not written yet: replace `raise NotImplementedError()` in "
                        f"{spec.function} with your code"), []
@@ -288,6 +290,11 @@ def reference_namespace():
 
     return {spec.function: spec.reference for assignment in ASSIGNMENTS.values()
             for spec in assignment_specs(assignment)}
+
+
+def reference(function_name):
+    """adam_teach's correct version of the learner's function `function_name`."""
+    return reference_namespace()[function_name]
 
 
 def assignment_specs(assignment):

@@ -17,7 +17,7 @@ EMA = Spec("ema", averages.ema, mistakes.EMA, needs_array=True,
 DEBIASED_EMA = Spec("debiased_ema", averages.debiased_ema, mistakes.DEBIASED_EMA,
                     needs_array=True, length_hint="return one average per value",
                     hint="divide the t-th average (t = 1, 2, ...) by 1 - beta**t",
-                    forbidden=("adam_teach.averages",))
+                    forbidden=("adam_teach.averages",), uses=("ema",))
 
 
 def _items(cases):

@@ -84,7 +84,8 @@ def _grade_into(result, course, limits, server, pinned):
     result.notes += restore_notes
     code = [{"index": i, "source": source_of(c)} for i, c in enumerate(without_self_checks(cells))
             if c.get("cell_type") == "code"]
-    execution = execute(code, judge.calls_for(assignment), limits, server=server)
+    execution = execute(code, judge.calls_for(assignment), limits, server=server,
+                        answer=judge.reference_reply)
     result.cpu_seconds, result.output = execution.cpu_seconds, execution.output
     result.notes += [f"Cell {index + 1} raised {error.splitlines()[0] if error else ''}"
                      for index, error in execution.cell_errors]

@@ -82,7 +82,7 @@ def main(args):
     except (ValueError, course_module.CourseError, isolation_module.IsolationError) as error:
         print(f"adam-teach grade: {error}", file=sys.stderr)
         return 2
-    _announce(isolation, course, args.out)
+    _announce(isolation, course, args.out, paths)
     limits = Limits(timeout=args.timeout, total_timeout=args.total_timeout, memory_mb=args.memory)
     with fork_server(isolation) as server:
         graded = grade_all(paths, course, limits, args.out, server, jobs=args.jobs,
@@ -102,8 +102,9 @@ def main(args):
     return 0
 
 
-def _announce(isolation, course, out):
-    """Say how learners' code is isolated; in uid mode, close what a throwaway uid could read."""
+def _announce(isolation, course, out, paths):
+    """Say how learners' code is isolated; in uid mode, close what a throwaway uid could read
+    of the grader's, and warn about submissions it could read."""
     if isolation.note:
         print(f"adam-teach grade: isolation mode {isolation.mode}: {isolation.note}", file=sys.stderr)
     if isolation.warning:
@@ -114,3 +115,9 @@ def _announce(isolation, course, out):
                   file=sys.stderr)
         Path(out).mkdir(parents=True, exist_ok=True)
         os.chmod(out, 0o700)
+        readable = isolation_module.readable_by_others(paths)
+        if readable:
+            print(f"adam-teach grade: WARNING: in isolation mode uid, learners' code can read "
+                  f"{len(readable)} of these submissions (e.g. {readable[0]}): make them readable "
+                  "by their owner only (chmod -R go-rwx) so no one can copy a classmate's",
+                  file=sys.stderr)

@@ -25,7 +25,8 @@ import time
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 16384, 1 << 18
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND = 1, 2, 4, 8, 32, 4096
+MS_REC, MS_PRIVATE = 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 38, 36
 WORKDIR_IN_NAMESPACE = "/tmp/work"
 
@@ -85,7 +86,13 @@ def _own_namespaces(request):
     _check(_c().unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS),
            "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    kept = {path: os.open(path, os.O_PATH) for path in request.get("keep", ())}  # below /tmp
     _mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={request['tmp_mb']}m,mode=1777")
+    for path, descriptor in kept.items():  # bound back, read-only, into the fresh /tmp
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _mount(f"/proc/self/fd/{descriptor}", path, None, MS_BIND | MS_REC)
+        _mount(None, path, None, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        os.close(descriptor)
     inner = os.fork()
     if inner:
         _wait_and_mirror(inner)
@@ -125,10 +132,15 @@ def kill_job(pid, request):
         _signal(pid, signal.SIGKILL)
 
 
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")  # where any uid can leave files
+
+
 def clean_up(request):
-    """Once a submission's first process has ended: kill whatever it left behind."""
+    """Once a submission's first process has ended: kill whatever it left behind (and, as a
+    throwaway uid, remove the files it left in the folders every user can write)."""
     if request["mode"] == "uid":
         kill_uid(request["uid"], request["gid"])
+        remove_files_of(request["uid"])
     elif request["mode"] == "none":
         for _ in range(100):
             if not kill_strays(()):
@@ -169,6 +181,27 @@ def kill_uid(uid, gid, attempts=500):
         if not alive_processes_of(uid):
             return
         time.sleep(0.002)
+
+
+def remove_files_of(uid, folders=SHARED_WRITABLE):
+    """Delete what `uid` owns at the top of `folders` (a sticky /tmp lets it create only there)."""
+    import shutil
+
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    os.unlink(entry.path)
+            except OSError:
+                pass
 
 
 def alive_processes_of(uid):

@@ -15,6 +15,12 @@ printed output):
     {"event": "outcome", "item": k, "case": j, "value": <wire>, "error": "...", "mutated": b}
     {"event": "done"}
 
+A graded function that calls an earlier one (run_adam calls adam_step) is called with a
+stand-in for it (`_GraderCall`) that asks the grader: {"event": "reference", "function":
+name, "args": <wire>, "kwargs": <wire>} on the channel, and the grader answers on the
+control pipe with {"value": <wire>, "error": "..."} computed by its correct version, so each
+item is judged on its own. The correct code never enters this process.
+
 Nothing here decides a score, and nothing here knows an answer: the values go back to the
 grader, which judges them in its own process. The learner's code can write on this channel
 too; the grader accepts each message only once and only when it is the one expected next.
@@ -155,6 +161,42 @@ class Control:
         return json.loads(line)
 
 
+class _GraderCall:
+    """Stands in for the learner's earlier function `name` during a later item's call: the
+    grader computes it with the correct version and sends back the value."""
+
+    def __init__(self, name, control, channel):
+        self.name, self.control, self.channel = name, control, channel
+        self.__name__ = self.__qualname__ = name
+
+    def __call__(self, *args, **kwargs):
+        from adam_teach.runner import wire
+
+        self.channel.send(event="reference", function=self.name, args=wire.encode(args),
+                          kwargs=wire.encode(kwargs))
+        reply = self.control.next() or {"error": "the grader did not answer"}
+        if reply.get("error"):
+            raise RuntimeError(f"{self.name} (computed by the grader) failed: {reply['error']}")
+        return wire.decode(reply.get("value"))
+
+
+def _stand_ins(namespace, names, control, channel):
+    """The learner's functions `names` in `namespace`, replaced by _GraderCall; returns
+    what to put back."""
+    saved = {name: namespace[name] for name in names if name in namespace}
+    for name in names:
+        namespace[name] = _GraderCall(name, control, channel)
+    return saved
+
+
+def _put_back(namespace, names, saved):
+    for name in names:
+        if name in saved:
+            namespace[name] = saved[name]
+        else:
+            namespace.pop(name, None)
+
+
 def call_functions(namespace, control, timeout, channel, tripwires):
     """Each hidden case, as the grader sends it, through `runner.calls.call_case`, which
     copies the arguments, resolves function references and notes in-place changes; the
@@ -167,6 +209,8 @@ def call_functions(namespace, control, timeout, channel, tripwires):
         if call is None or call.get("end"):
             return
         channel.send(event="call", item=call["item"], case=call["case"])
+        uses = [name for name in call.get("uses", ()) if isinstance(name, str)]
+        saved = _stand_ins(namespace, uses, control, channel)
         try:
             _arm(timeout)
             case = Case(call["function"], tuple(wire.decode(call["args"])), wire.decode(call["kwargs"]))
@@ -177,6 +221,7 @@ def call_functions(namespace, control, timeout, channel, tripwires):
         except BaseException as failure:  # SystemExit, our alarm outside call_case, ...
             _disarm()
             value, error, mutated = None, _describe(failure), False
+        _put_back(namespace, uses, saved)
         channel.send(event="outcome", item=call["item"], case=call["case"], value=value,
                      error=str(error)[:TRACEBACK_LIMIT], mutated=bool(mutated))
 

@@ -46,21 +46,25 @@ def serve(fd):
             if not message:
                 confine.kill_jobs(jobs)
                 os._exit(0)
-            request = json.loads(message)
-            if "spawn" in request:
-                pid = os.fork()
-                if pid == 0:
-                    _become_child(sock, fds, request["spawn"])
-                for descriptor in fds:
-                    os.close(descriptor)
-                jobs[pid] = request["spawn"]
-                _send(sock, {"spawned": pid})
-            elif "kill" in request and request["kill"] in jobs:
-                confine.kill_job(request["kill"], jobs[request["kill"]])
+            _handle(sock, json.loads(message), fds, jobs)
         _report_exits(sock, jobs)
         if time.monotonic() - last_sweep > SWEEP_EVERY:
             confine.kill_strays(jobs)
             last_sweep = time.monotonic()
+
+
+def _handle(sock, request, fds, jobs):
+    """One request of the grader's (each arrives as one record: the socket is SOCK_SEQPACKET)."""
+    if "spawn" in request:
+        pid = os.fork()
+        if pid == 0:
+            _become_child(sock, fds, request["spawn"])
+        for descriptor in fds:
+            os.close(descriptor)
+        jobs[pid] = request["spawn"]
+        _send(sock, {"spawned": pid})
+    elif "kill" in request and request["kill"] in jobs:
+        confine.kill_job(request["kill"], jobs[request["kill"]])
 
 
 def _send(sock, message):

@@ -1,4 +1,4 @@
-"""Tripwires on the course's own implementations while a from-scratch item is graded.
+"""Tripwires on ready-made implementations while a from-scratch item is graded.
 
 A learner's notebook may use `adam_teach.optimizers` and the rest of the course library
 in its own cells, but an `adam_step` that hands the work to `adam_teach.optimizers.Adam`
@@ -19,7 +19,8 @@ import types
 
 
 class CourseCodeUsed(Exception):
-    """Raised by a course function that a graded from-scratch function called."""
+    """Raised by a ready-made function (the course's, or Keras's) that a graded
+    from-scratch function called."""
 
 
 PREFIX = "CourseCodeUsed"  # how the grader recognises the error in an outcome
@@ -52,7 +53,7 @@ def _tripwire_code(name):
     namespace = {}
     exec(compile(f"def _trip(*args, **kwargs):\n"
                  f"    from adam_teach.runner.tripwires import CourseCodeUsed\n"
-                 f"    raise CourseCodeUsed({name!r} + \" is the course's own implementation\")\n",
+                 f"    raise CourseCodeUsed({name!r} + \" does the work this item asks you to write yourself\")\n",
                  "<adam-teach tripwire>", "exec"), namespace)
     return namespace["_trip"].__code__
 

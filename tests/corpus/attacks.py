@@ -10,7 +10,9 @@ running carries MARKER in its command line, so a test can look for it in /proc.
 import json
 from pathlib import Path
 
-from build_corpus import RIGHT, STEP_HEAD, WRONG_STEP, fill
+from build_corpus import RIGHT, RUN_HEAD, STEP_HEAD, WRONG_STEP, fill
+
+UNSOLVED_RUN = RUN_HEAD + "    raise NotImplementedError()\n"  # so that each attack's honest score is 0
 
 # A detached process: fork, new session, fork again, then a fresh Python running `code`
 # with the marker in its command line. The notebook's own process goes on at once.
@@ -199,6 +201,13 @@ except Exception as error:
         print("old answer key not importable:", type(error).__name__)
 '''
 
+ASK_GRADER = STEP_HEAD + '''    import gc
+    from adam_teach.runner.notebook import Channel, Control, _GraderCall
+    control = next(o for o in gc.get_objects() if isinstance(o, Control))
+    channel = next(o for o in gc.get_objects() if isinstance(o, Channel))
+    return _GraderCall("adam_step", control, channel)(x, g, m, v, t, learning_rate, beta_1, beta_2, epsilon)
+'''
+
 WRAP_STEP = STEP_HEAD + '''    from adam_teach.optimizers import Adam
     from adam_teach.optimizers.adam import AdamState
     as_array = lambda value: np.asarray(value, dtype=float)
@@ -229,7 +238,7 @@ def attacks(marker):
     """name -> (answer cells, cells added after the setup cell): the table's attacks."""
     detach = DETACH + "\n"
     return {
-        "attack_imports_answer_key": ({"adam_step_solution": IMPORT_ANSWER_KEY, "run_adam_solution": "pass\n"}, []),
+        "attack_imports_answer_key": ({"adam_step_solution": IMPORT_ANSWER_KEY, "run_adam_solution": "\n"}, []),
         "attack_wraps_course_optimizer": ({"adam_step_solution": WRAP_STEP, "run_adam_solution": WRAP_RUN}, []),
         "attack_detached_rewriter": ({"adam_step_solution": WRONG_STEP}, rewriter(marker)),
         "attack_kills_ancestors": ({"adam_step_solution": WRONG_STEP}, [KILL_ANCESTORS]),
@@ -243,6 +252,7 @@ def attacks(marker):
             "            for _ in range(40)]\n"]),
         "attack_copies_classmate": ({"adam_step_solution": COPY_CLASSMATE}, []),
         "attack_forged_scalar": ({"adam_step_solution": FORGED_SCALAR}, []),
+        "attack_asks_grader_for_answer": ({"adam_step_solution": ASK_GRADER}, []),
     }
 
 
@@ -255,5 +265,19 @@ def write(folder, name, notebook):
 def build(folder, released, marker):
     """Write every attack of `attacks` into `folder`; returns their paths."""
     Path(folder).mkdir(parents=True, exist_ok=True)
-    return [write(folder, name, fill(released, answers, added))
+    return [write(folder, name, fill(released, {"run_adam_solution": UNSOLVED_RUN, **answers}, added))
             for name, (answers, added) in attacks(marker).items()]
+
+# Exercise 04: adam_step_keras asks for Keras's ε̂ form written out; this one hands the step
+# to tf.keras.optimizers.Adam, with the state set by hand.
+KERAS_STEP = '''def adam_step_keras(x, g, m, v, t, learning_rate, beta_1, beta_2, epsilon):
+    x = tf.Variable(np.asarray(x, dtype="float32"))
+    optimizer = tf.keras.optimizers.Adam(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2,
+                                         epsilon=epsilon)
+    optimizer.build([x])
+    optimizer.iterations.assign(t - 1)
+    optimizer._momentums[0].assign(np.asarray(m, dtype="float32"))
+    optimizer._velocities[0].assign(np.asarray(v, dtype="float32"))
+    optimizer.apply_gradients([(tf.constant(np.asarray(g, dtype="float32")), x)])
+    return x.numpy(), optimizer._momentums[0].numpy(), optimizer._velocities[0].numpy()
+'''

@@ -49,7 +49,7 @@ class ForkServer:
         self._start()
 
     def _start(self):
-        ours, theirs = socket.socketpair()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)  # one message per record
         prefix = (isolation_module.bubblewrap_command(self.config.name)
                   if self.isolation.mode == "bubblewrap" else [])
         self.process = subprocess.Popen(

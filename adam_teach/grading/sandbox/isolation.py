@@ -36,7 +36,7 @@ PROBE = ("import os, sys, ctypes; libc = ctypes.CDLL(None, use_errno=True)\n"
          "    pid = os.fork()\n"
          "    if pid: return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])\n"
          "    if os.geteuid() == 0: os.setgroups([]); os.setgid(int(sys.argv[2])); os.setuid(int(sys.argv[2]))\n"
-         "    sys.path.insert(0, sys.argv[1]); import numpy, IPython, adam_teach.runner.notebook\n"
+         "    sys.path.insert(0, sys.argv[1]); import numpy, IPython, adam_teach.runner.notebook, adam_teach.runner.wire\n"
          "    return 0\n"
          "pid = os.fork()\n"
          "if pid == 0: os._exit(child())\n"
@@ -87,7 +87,9 @@ def throwaway_uid_problem(python=sys.executable):
     uid = ThrowawayUids().take()
     try:
         probe = subprocess.run([python, "-I", "-c", f"import sys; sys.path.insert(0, {str(PACKAGE.parent)!r}); "
-                                "import numpy, IPython, adam_teach.runner.notebook"],
+                                "import numpy, IPython, adam_teach.runner.notebook, adam_teach.runner.wire; "
+                                f"assert adam_teach.__file__.startswith({str(PACKAGE)!r}), "
+                                "'it reads another copy of adam_teach, ' + adam_teach.__file__"],
                                user=uid, group=uid, extra_groups=[], cwd="/", env=PROBE_ENV,
                                capture_output=True, text=True, timeout=120)
         failed, last = probe.returncode, (probe.stderr.strip().splitlines() or ["?"])[-1]
@@ -129,6 +131,17 @@ def package_copies():
     return sorted(found)
 
 
+def python_paths():
+    """The folders of this Python and its environment (read-only in the sandbox)."""
+    return sorted({sys.base_prefix, sys.prefix, sys.exec_prefix, str(Path(sys.executable).resolve().parent)})
+
+
+def kept_under_tmp():
+    """Folders the sandbox shows that lie under /tmp: a submission's own fresh /tmp would
+    hide them, so runner.confine binds them back into it."""
+    return [str(p) for p in [*python_paths(), *package_copies()] if str(p).startswith("/tmp/")]
+
+
 def bubblewrap_command(config_dir):
     """The bwrap command line (up to and including "--") the template runs under.
     `config_dir`: a folder of ours bound writable as the template's MPLCONFIGDIR."""
@@ -142,11 +155,12 @@ def bubblewrap_command(config_dir):
         elif os.path.isdir(path):
             command += ["--ro-bind", path, path]
     made = {*SYSTEM, "/tmp"}
-    for path in sorted({sys.base_prefix, sys.prefix, sys.exec_prefix,
-                        str(Path(sys.executable).resolve().parent)}):
+    for path in python_paths():
         command += _parents(path, made) + ["--ro-bind", path, path]
+        made.add(path)
     for package in package_copies():
         command += _parents(str(package), made) + ["--ro-bind", str(package), str(package)]
+        made.add(str(package))
         for folder in GRADER_ONLY:
             if (package / folder).is_dir():
                 command += ["--tmpfs", str(package / folder)]
@@ -211,3 +225,17 @@ def close_answer_key(course_root):
                 if folder not in changed:
                     changed.append(folder)
     return changed
+
+
+def readable_by_others(paths):
+    """The files of `paths` that a throwaway uid could read (every folder above them
+    enterable by others, the file readable by others)."""
+    def open_to_others(path, bit):
+        return bool(os.stat(path).st_mode & bit)
+
+    readable = []
+    for path in map(Path, paths):
+        folders = [p for p in path.resolve().parents]
+        if open_to_others(path, 0o004) and all(open_to_others(f, 0o001) for f in folders):
+            readable.append(str(path))
+    return readable
