@@ -68,7 +68,7 @@ def leftovers():
 def files_left():
     """Files of throwaway uids in the folders every user can write."""
     found = []
-    for folder in ("/tmp", "/var/tmp", "/dev/shm"):
+    for folder in filter(os.path.isdir, ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue")):
         for entry in os.scandir(folder):
             try:
                 if entry.stat(follow_symlinks=False).st_uid >= isolation.FIRST_THROWAWAY_UID:
@@ -284,3 +284,18 @@ def test_the_uid_mode_warns_about_submissions_others_can_read(open_inbox):
     done = grade(open_inbox, "--out", open_inbox / "out", isolation="uid")
     assert done.returncode == 0, done.stderr
     assert "learners' code can read 1 of these submissions" in done.stderr
+
+
+def test_without_isolation_processes_that_escape_are_still_killed(tmp_path):
+    """Mode none (no bubblewrap, not root) protects little (see the instructor guide), but
+    processes a submission leaves behind are reparented to the template and killed."""
+    chosen = {name: attacks.attacks(MARKER)[name] for name in ("attack_forty_sleepers", "attack_detached_rewriter")}
+    for name, (answers, added) in chosen.items():
+        attacks.write(tmp_path, name, fill(released(), {"run_adam_solution": attacks.UNSOLVED_RUN, **answers}, added))
+    done = grade(tmp_path, "--out", tmp_path / "out", "--jobs", "2", isolation="none")
+    assert done.returncode == 0, done.stderr
+    assert leftovers() == []
+    time.sleep(AFTER)
+    assert leftovers() == []
+    for name in chosen:
+        assert results_of(tmp_path / "out", name)["score"] == 0

@@ -132,7 +132,7 @@ def kill_job(pid, request):
         _signal(pid, signal.SIGKILL)
 
 
-SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")  # where any uid can leave files
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/dev/mqueue")  # where any uid can leave files
 
 
 def clean_up(request):

@@ -124,7 +124,7 @@ PLANT_GLOB = '''
 import glob as _unused, os, time
 sabotage = "import os\\nos._exit(0)\\n"
 for _ in range(120):
-    for place in ["/tmp", os.getcwd()] + [os.path.join("/tmp", d) for d in os.listdir("/tmp")]:
+    for place in ["/tmp", "/var/tmp", "/run/lock", os.getcwd()] + [os.path.join("/tmp", d) for d in os.listdir("/tmp")]:
         for name in ("glob.py", "numpy.py", "inspect.py"):
             try:
                 open(os.path.join(place, name), "w").write(sabotage)
