@@ -1,12 +1,20 @@
 """Self-checks for the exercise notebooks: `checks.check_adam_step(adam_step)` prints one
 ✓ or ✗ line per check and, when something is wrong, names the likely mistake.
 
-They run the same judge as the autograder (adam_teach.assignments), on different inputs,
-so a self-check and the grade never disagree about what is right.
+They run the same judge as the autograder (adam_teach.answer_key), on different inputs,
+so a self-check and the grade never disagree about what is right. The answer key is
+imported only when a check runs: importing this module gives a learner's code nothing, and
+while a submission is graded the answer key is out of its reach (the grader does not run
+the self-check cells; it judges each item itself).
 """
 
-from . import assignments
-from .assignments.base import call_case
+from .runner.calls import call_case
+
+
+def _answer_key():
+    from . import answer_key
+
+    return answer_key
 
 
 def run_item(item, namespace):
@@ -22,7 +30,7 @@ def _namespace(function, name):
 
 def self_check(exercise, grade_id, function):
     """The Verdict of `function` on the notebook's visible self-check cases."""
-    item = assignments.get_item(exercise, grade_id, visible=True)
+    item = _answer_key().get_item(exercise, grade_id, visible=True)
     return run_item(item, _namespace(function, item.cases[0].function))
 
 
@@ -37,28 +45,36 @@ def autograde(exercise, grade_id, namespace):
     """For nbgrader's hidden tests: judge the item on its hidden cases in this kernel, print
     the verdict, and return the score (nbgrader reads a test cell's number as partial
     credit). The tamper-resistant way is `adam-teach grade`, which judges outside the
-    learner's kernel."""
-    verdict = run_item(assignments.get_item(exercise, grade_id), namespace)
+    learner's process and keeps the answer key out of its reach."""
+    verdict = run_item(_answer_key().get_item(exercise, grade_id), namespace)
     print("Autograder, on inputs you have not seen:")
     show(verdict)
     return float(verdict.score)
 
 
-def _checker(exercise, grade_id):
+def exercise_of_item(grade_id):
+    """The exercise whose graded item is `grade_id` (grade_ids are unique in the course)."""
+    for exercise, assignment in _answer_key().SELF_CHECKS.items():
+        if any(item.grade_id == grade_id for item in assignment.items):
+            return exercise
+    raise KeyError(f"no exercise has a graded item {grade_id!r}")
+
+
+def _checker(grade_id):
     def check(function):
-        show(self_check(exercise, grade_id, function))
+        show(self_check(exercise_of_item(grade_id), grade_id, function))
 
     check.__name__ = f"check_{grade_id}"
     check.__doc__ = f"Check your {grade_id} and print ✓ or ✗ per check."
     return check
 
 
-check_cubic = _checker("01_gradient_descent", "cubic")
-check_cubic_grad = _checker("01_gradient_descent", "cubic_grad")
-check_gradient_descent = _checker("01_gradient_descent", "gradient_descent")
-check_ema = _checker("02_moving_averages", "ema")
-check_debiased_ema = _checker("02_moving_averages", "debiased_ema")
-check_adam_step = _checker("03_adam", "adam_step")
-check_run_adam = _checker("03_adam", "run_adam")
-check_adam_step_keras = _checker("04_adam_vs_keras", "adam_step_keras")
-check_keras_adam_path = _checker("04_adam_vs_keras", "keras_adam_path")
+check_cubic = _checker("cubic")
+check_cubic_grad = _checker("cubic_grad")
+check_gradient_descent = _checker("gradient_descent")
+check_ema = _checker("ema")
+check_debiased_ema = _checker("debiased_ema")
+check_adam_step = _checker("adam_step")
+check_run_adam = _checker("run_adam")
+check_adam_step_keras = _checker("adam_step_keras")
+check_keras_adam_path = _checker("keras_adam_path")

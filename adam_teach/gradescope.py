@@ -9,19 +9,22 @@ The zip has Gradescope's layout (it is unpacked into /autograder/source):
                       `adam-teach grade` and writes /autograder/results/results.json
     adam-teach/       the package source (pyproject.toml, adam_teach/) and the released
                       exercises/ the grader restores locked and test cells from
-    autograder.json   which exercises this autograder is for
+    autograder.json   the one exercise this autograder is for, and its points
+
+One zip grades one exercise: every notebook is graded as that exercise (`--exercise`), only
+the best one counts, and the score never exceeds the exercise's points.
 
 Paths can be moved with environment variables (for testing it anywhere):
 AUTOGRADER_ROOT (default /autograder), AUTOGRADER_SOURCE, AUTOGRADER_SUBMISSION,
-AUTOGRADER_RESULTS, AUTOGRADER_PYTHON, and AUTOGRADER_USER (the user learners' code runs
-as; default `nobody` when the grader runs as root, "" for the grader's own user).
+AUTOGRADER_RESULTS, AUTOGRADER_PYTHON, and AUTOGRADER_ISOLATION (`adam-teach grade
+--isolation`, default auto: on Gradescope, which runs the grader as root in a container
+without namespaces, that is a throwaway uid per submission).
 """
 
 import argparse
 import csv
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -31,9 +34,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = PACKAGE.parent
 ZIP_DIR = "adam-teach"  # the folder in the zip holding the package source and exercises
-# The exercises whose hidden tests compare with real tf.keras (TensorFlow is ~1.3 GB, so
-# setup.sh installs it only when one of these is graded).
-NEEDS_TENSORFLOW = {"04_adam_vs_keras"}
 # Project files pip needs to install the package from the zip's copy (no solutions/).
 COURSE_FILES = ("pyproject.toml", "README.md", "LICENSE")
 
@@ -91,14 +91,13 @@ def released_exercises(root):
     return [path.stem for path in sorted((Path(root) / "exercises").glob("*.ipynb"))]
 
 
-def choose_exercises(root, wanted):
+def check_exercise(root, wanted):
     available = released_exercises(root)
     if not available:
         raise GradescopeError(f"no released exercises in {Path(root) / 'exercises'}: run `adam-teach release` first")
-    unknown = [name for name in wanted if name not in available]
-    if unknown:
-        raise GradescopeError(f"unknown exercise {', '.join(unknown)}; the exercises are {', '.join(available)}")
-    return list(wanted) or available
+    if wanted not in available:
+        raise GradescopeError(f"unknown exercise {wanted}; the exercises are {', '.join(available)}")
+    return wanted
 
 
 def _package_files(root):
@@ -122,24 +121,28 @@ def _add(archive, name, data, executable=False):
     archive.writestr(info, data)
 
 
-def build_autograder(out, exercises=(), root=CHECKOUT):
-    """Write the autograder zip to `out` for `exercises` (default: every released one)."""
+def build_autograder(out, exercise, root=CHECKOUT):
+    """Write the autograder zip to `out` for `exercise`."""
+    from .answer_key import get
+
     root = Path(root)
     if not (root / "pyproject.toml").is_file() or not (root / "adam_teach").is_dir():
         raise GradescopeError(f"{root} is not the adam-teach source tree (no pyproject.toml and adam_teach/); "
                               "run this from a checkout of the course")
-    chosen = choose_exercises(root, exercises)
-    tensorflow = bool(NEEDS_TENSORFLOW & set(chosen))
+    assignment = get(check_exercise(root, exercise))
+    tensorflow = assignment.needs_tensorflow
+    points = sum(item.points for item in assignment.items)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w") as archive:
         setup = SETUP_SH.replace("@ZIP_DIR@", ZIP_DIR).replace("@EXTRAS@", "[keras]" if tensorflow else "")
         _add(archive, "setup.sh", setup, executable=True)
         _add(archive, "run_autograder", RUN_AUTOGRADER.replace("@ZIP_DIR@", ZIP_DIR), executable=True)
-        _add(archive, "autograder.json", json.dumps({"exercises": chosen, "tensorflow": tensorflow}, indent=2) + "\n")
+        _add(archive, "autograder.json", json.dumps({"exercise": exercise, "points": points,
+                                                     "tensorflow": tensorflow}, indent=2) + "\n")
         for name, path in _package_files(root):
             _add(archive, name, path.read_bytes())
-    return chosen, tensorflow
+    return exercise, tensorflow
 
 
 # --- running on Gradescope -------------------------------------------------------------
@@ -151,74 +154,38 @@ def _paths():
             Path(os.environ.get("AUTOGRADER_RESULTS", root / "results")))
 
 
-def learner_user():
-    """The user learners' code runs as: $AUTOGRADER_USER if set ("" = ours), else
-    `nobody` when we are root (Gradescope runs the grader as root) and it exists."""
-    if "AUTOGRADER_USER" in os.environ:
-        return os.environ["AUTOGRADER_USER"] or None
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        import pwd
-
-        try:
-            pwd.getpwnam("nobody")
-            return "nobody"
-        except KeyError:
-            return None
-    return None
-
-
 def submitted_notebooks(submission):
     return sorted(p for p in Path(submission).rglob("*.ipynb")
                   if ".ipynb_checkpoints" not in p.parts and not p.name.startswith("._"))
 
 
-def merge_results(out_dir, allowed):
-    """One Gradescope results.json from the grader's DIR/<stem>/results.json files.
-    Per exercise only the best-scoring notebook counts (uploading a notebook twice must
-    not double the score); notebooks of exercises this autograder is not for score 0."""
+def merge_results(out_dir, exercise, points):
+    """One Gradescope results.json from the grader's DIR/<name>/results.json files, all
+    graded as `exercise`: only the best-scoring notebook counts (uploading a notebook twice,
+    or notebooks of other exercises, must not add up), and the score is at most `points`."""
     rows = []
     gradebook = Path(out_dir) / "gradebook.csv"
     if gradebook.is_file():
         with open(gradebook, newline="", encoding="utf-8") as file:
             rows = list(csv.DictReader(file))
-    best, notes = {}, []
-    for row in rows:
-        results = json.loads((Path(out_dir) / row["submission"] / "results.json").read_text(encoding="utf-8"))
-        exercise = row["exercise"]
-        if exercise and exercise not in allowed:
-            notes.append(f"{row['file']} is exercise {exercise}, which this assignment does not grade "
-                         f"(it grades {', '.join(allowed)}); it was not counted.")
-            continue
-        key = exercise or f"unidentified:{row['file']}"
-        if key in best:
-            kept, other = sorted([best[key], (row, results)], key=lambda pair: -pair[1].get("score", 0))
-            notes.append(f"{other[0]['file']} is exercise {exercise} again; only the better one, "
-                         f"{kept[0]['file']}, counts.")
-            best[key] = kept
-        else:
-            best[key] = (row, results)
-
-    several = len(best) > 1
-    tests, outputs, score, seconds = [], [], 0.0, 0.0
-    for row, results in best.values():
-        for test in results.get("tests", []):
-            test = dict(test)
-            if several:
-                test["name"] = f"{row['file']}: {test['name']}"
-            tests.append(test)
-        outputs.append(results.get("output", ""))
-        score += float(results.get("score", 0))
-        seconds += float(results.get("execution_time", 0))
-    for number, test in enumerate(tests, start=1):
-        test.setdefault("number", str(number))
+    graded = [(row, json.loads((Path(out_dir) / row["submission"] / "results.json").read_text(encoding="utf-8")))
+              for row in rows]
+    if not graded:
+        return failure_result("The autograder could not grade this submission; please tell your instructor.")
+    graded.sort(key=lambda pair: -float(pair[1].get("score", 0)))
+    (best_row, best), others = graded[0], graded[1:]
+    notes = [f"{row['file']} was not counted: only the best notebook, {best_row['file']}, counts "
+             f"(this assignment grades {exercise} only)." for row, _ in others]
+    tests = [dict(test, number=str(number)) for number, test in enumerate(best.get("tests", []), start=1)]
     return {
-        "score": round(score, 6),
-        "execution_time": round(seconds, 3),
-        "output": "\n\n".join([*notes, *outputs]).strip(),
+        "score": round(min(float(best.get("score", 0)), points), 6),
+        "execution_time": round(sum(float(r.get("execution_time", 0)) for _, r in graded), 3),
+        "output": "\n\n".join([*notes, best.get("output", "")]).strip(),
         "output_format": "text",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
+        "extra_data": best.get("extra_data", {}),
     }
 
 
@@ -248,21 +215,17 @@ def autograde():
         found = sorted(p.name for p in submission.rglob("*") if p.is_file())[:20] if submission.is_dir() else []
         result = failure_result("No Jupyter notebook (.ipynb) in your submission"
                                 + (f" (found: {', '.join(found)})" if found else "")
-                                + f". Upload your exercise notebook, e.g. {config['exercises'][0]}.ipynb.")
+                                + f". Upload your exercise notebook, e.g. {config['exercise']}.ipynb.")
         results_json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
         return 0
 
     command = [sys.executable, "-m", "adam_teach.cli", "grade", *map(str, notebooks), "--quiet",
-               "--course", str(source / ZIP_DIR)]
-    user = learner_user()
+               "--course", str(source / ZIP_DIR), "--exercise", config["exercise"],
+               "--isolation", os.environ.get("AUTOGRADER_ISOLATION") or "auto"]
     with tempfile.TemporaryDirectory(prefix="adam-teach-grade-") as out_dir:
         os.chmod(out_dir, 0o700)  # the grader's verdicts stay out of learners' reach
-        completed = _grade([*command, "--out", out_dir] + (["--user", user] if user else []))
-        if completed.returncode == 2 and user and "--user" in completed.stderr:
-            # The learner user cannot run this Python: grade as ourselves, and say so.
-            print(f"adam-teach gradescope: grading without --user {user}", file=sys.stderr)
-            completed = _grade([*command, "--out", out_dir])
-        result = merge_results(out_dir, config["exercises"])
+        completed = _grade([*command, "--out", out_dir])
+        result = merge_results(out_dir, config["exercise"], config["points"])
     if completed.returncode == 2 or (not result["tests"] and not result["output"]):
         result = failure_result("The autograder could not grade this submission; please tell your instructor.\n"
                                 + completed.stderr[-2000:])
@@ -278,10 +241,9 @@ def autograde():
 def add_arguments(parser):
     parser.add_argument("--out", default="adam-teach-autograder.zip", metavar="ZIP",
                         help="the zip to write (default: adam-teach-autograder.zip)")
-    parser.add_argument("--exercise", action="append", default=[], metavar="NAME",
-                        help="an exercise this autograder grades, e.g. 03_adam (repeatable; default: all "
-                             "released exercises; TensorFlow is installed only for "
-                             + ", ".join(sorted(NEEDS_TENSORFLOW)) + ")")
+    parser.add_argument("--exercise", required=True, metavar="ID",
+                        help="the exercise this autograder grades, e.g. 03_adam (one per Gradescope "
+                             "assignment; TensorFlow is installed only if it needs it)")
     parser.add_argument("--root", default=str(CHECKOUT), metavar="DIR",
                         help="the course source tree (default: this checkout)")
 
@@ -293,7 +255,7 @@ def main(args):
         print(f"adam-teach gradescope: {error}", file=sys.stderr)
         return 2
     size = Path(args.out).stat().st_size
-    print(f"wrote {args.out} ({size / 1024:.0f} KB) for {', '.join(chosen)}"
+    print(f"wrote {args.out} ({size / 1024:.0f} KB) for {chosen}"
           f"{' (setup.sh installs TensorFlow)' if tensorflow else ''}.")
     print("Upload it as the autograder of a Gradescope programming assignment (Ubuntu base image); "
           "learners submit their exercise notebook(s).")

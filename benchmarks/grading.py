@@ -2,9 +2,10 @@
 
 Builds 40 submissions of exercise 03 (the released notebook with the solution's answers;
 every fourth without bias correction on m, so it loses points), then measures:
-1. `adam-teach grade --jobs 2` on all 40 (wall time, start-up included);
+1. `adam-teach grade --jobs 2` on all 40 (wall time, start-up included), in the default
+   isolation (bubblewrap where it works);
 2. `adam-teach grade --jobs 1` on all 40 (one after another, like nbgrader);
-3. `--jobs 2 --no-fork-server` (each learner's process a fresh `python -I`);
+3. `--jobs 2 --isolation uid` (a throwaway uid per submission; as root only);
 4. the CPU time one submission costs after start-up (grader + learner's process);
 5. `nbgrader autograde` on the same 40, in a temporary course with its sqlite gradebook
    (`generate_assignment` first, not timed).
@@ -50,9 +51,9 @@ def write(path, nb):
     path.write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")
 
 
-def time_ours(inbox, out, jobs, *options):
+def time_ours(inbox, out, jobs, isolation="auto"):
     started = time.perf_counter()
-    done = grade(inbox, "--out", out, "--jobs", jobs, *options, timeout=None)
+    done = grade(inbox, "--out", out, "--jobs", jobs, timeout=None, isolation=isolation)
     seconds = time.perf_counter() - started
     if done.returncode:
         raise SystemExit(f"adam-teach grade failed:\n{done.stderr}")
@@ -61,7 +62,7 @@ def time_ours(inbox, out, jobs, *options):
                          for row in csv.DictReader(gradebook)}
 
 
-def cpu_per_submission(inbox, fork, repeats=7):
+def cpu_per_submission(inbox, repeats=7):
     """Median CPU seconds to grade one submission after start-up: the grader's own (parse,
     restore, judge) plus the learner's process's, as reported when it was reaped."""
     from adam_teach.grading import batch, course
@@ -69,17 +70,15 @@ def cpu_per_submission(inbox, fork, repeats=7):
     from adam_teach.grading.sandbox.limits import Limits
 
     graded_course = course.load(ROOT)
-    server = fork_server() if fork else None
     paths = sorted(inbox.glob("*.ipynb"))
-    batch.grade_one(paths[0], "warm-up", graded_course, Limits(), server)  # imports, judges' first use
-    costs = []
-    for path in paths[1:repeats + 1]:
-        before = _own_cpu()
-        result = batch.grade_one(path, path.stem, graded_course, Limits(), server)
-        costs.append(_own_cpu() - before + result.cpu_seconds)
-    if server:
-        server.close()
-    return statistics.median(costs)
+    with fork_server() as server:
+        batch.grade_one(paths[0], "warm-up", graded_course, Limits(), server)  # imports, judges' first use
+        costs = []
+        for path in paths[1:repeats + 1]:
+            before = _own_cpu()
+            result = batch.grade_one(path, path.stem, graded_course, Limits(), server)
+            costs.append(_own_cpu() - before + result.cpu_seconds)
+    return statistics.median(costs), server.isolation.mode
 
 
 def _own_cpu():
@@ -112,25 +111,24 @@ def main(argv=None):
             write(tmp / "inbox" / f"{student}_{EXERCISE}.ipynb", nb)
         parallel, ours = time_ours(tmp / "inbox", tmp / "out2", 2)
         serial, _ = time_ours(tmp / "inbox", tmp / "out1", 1)
-        plain, ours_plain = time_ours(tmp / "inbox", tmp / "out3", 2, "--no-fork-server")
-        cpu = cpu_per_submission(tmp / "inbox", fork=True)
-        cpu_plain = cpu_per_submission(tmp / "inbox", fork=False)
+        uid, ours_uid = time_ours(tmp / "inbox", tmp / "out3", 2, "uid") if os.geteuid() == 0 else (None, ours)
+        cpu, mode = cpu_per_submission(tmp / "inbox")
         nbgrader_seconds, theirs = time_nbgrader(tmp / "nbgrader", built)
     n = len(built)
     wrong = sum(w for *_, w in built)
     print(f"{n} submissions of {EXERCISE} ({wrong} without bias correction), {os.cpu_count()} cores")
-    print(f"adam-teach grade --jobs 2 : {parallel:6.1f} s wall  ({parallel / n:.2f} s per submission)")
-    print(f"adam-teach grade --jobs 1 : {serial:6.1f} s wall  ({serial / n:.2f} s per submission)")
-    print(f"adam-teach --jobs 2 --no-fork-server: {plain:6.1f} s wall  ({plain / n:.2f} s per submission)")
-    print(f"adam-teach, one submission: {cpu:6.2f} s CPU after start-up (grader + learner's process); "
-          f"{cpu_plain:.2f} s with --no-fork-server")
+    print(f"adam-teach grade --jobs 2 ({mode}): {parallel:6.1f} s wall  ({parallel / n:.2f} s per submission)")
+    print(f"adam-teach grade --jobs 1 ({mode}): {serial:6.1f} s wall  ({serial / n:.2f} s per submission)")
+    if uid is not None:
+        print(f"adam-teach grade --jobs 2 --isolation uid: {uid:6.1f} s wall  ({uid / n:.2f} s per submission)")
+    print(f"adam-teach, one submission: {cpu:6.2f} s CPU after start-up (grader + learner's process)")
     print(f"nbgrader autograde        : {nbgrader_seconds:6.1f} s wall  ({nbgrader_seconds / n:.2f} s per submission)")
     print(f"speed-up over nbgrader    : {nbgrader_seconds / parallel:.1f}x with --jobs 2, "
           f"{nbgrader_seconds / serial:.1f}x with --jobs 1")
     full = {s for s, total in ours.items() if total == max(ours.values())}
     their_full = {s for s, total in theirs.items() if total == max(theirs.values())}
     print(f"full marks: adam-teach {len(full)}, nbgrader {len(their_full)}; same students: {full == their_full}; "
-          f"fork server and plain processes agree: {ours == ours_plain}")
+          f"bubblewrap and uid modes agree: {ours == ours_uid}")
     return 0
 
 

@@ -7,7 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+NEEDS_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="the uid mode needs the grader to run as root")
+# The isolation modes the attacks are tried in: the default, and the fallback where
+# bubblewrap cannot run (Gradescope's).
+MODES = [pytest.param("bubblewrap"), pytest.param("uid", marks=NEEDS_ROOT)]
 # The course graded against: this checkout (ADAM_TEACH_COURSE only to try a fresh release).
 COURSE = Path(os.environ.get("ADAM_TEACH_COURSE", ROOT))
 CORPUS = ROOT / "tests" / "corpus" / "03_adam"
@@ -15,11 +21,39 @@ NBGRADER = Path(sys.executable).with_name("nbgrader")
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 
 
-def grade(*arguments, cwd=None, timeout=600):
-    """`adam-teach grade ARGUMENTS --course COURSE`, as a subprocess: CompletedProcess."""
+def grade(*arguments, cwd=None, timeout=600, isolation="auto"):
+    """`adam-teach grade ARGUMENTS --course COURSE --isolation ISOLATION`, as a subprocess:
+    CompletedProcess. With isolation="uid", in `uid_view()` (see there)."""
     command = [sys.executable, "-m", "adam_teach.cli", "grade", *map(str, arguments),
-               "--course", str(COURSE), "--quiet"]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout)
+               "--course", str(COURSE), "--quiet", "--isolation", isolation]
+    prefix = uid_view() if isolation == "uid" else []
+    return subprocess.run(prefix + command, capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout)
+
+
+def closed_ancestors():
+    """Folders above this Python and the checkout that other users cannot enter (on the
+    development machine: /root, mode 0700, which holds Python)."""
+    closed = set()
+    for path in (Path(sys.base_prefix), Path(sys.prefix), ROOT):
+        for parent in path.resolve().parents:
+            if parent != Path("/") and not parent.stat().st_mode & 0o001:
+                closed.add(parent)
+    return sorted(closed)
+
+
+def uid_view():
+    """A command prefix under which a throwaway uid can reach Python and the course: the
+    same machine (same processes, same files: `--dev-bind / /`), but each closed folder
+    above Python replaced by an open one (a tmpfs of mode 0755) holding only the entries on
+    the way to Python and the course, as on a machine that installs Python in /usr.
+    [] where nothing is closed."""
+    needed = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), ROOT]
+    prefix = []
+    for folder in closed_ancestors():
+        prefix += ["--perms", "0755", "--tmpfs", str(folder)]
+        for entry in sorted({folder / p.relative_to(folder).parts[0] for p in needed if folder in p.parents}):
+            prefix += ["--dev-bind", str(entry), str(entry)]
+    return ["bwrap", "--dev-bind", "/", "/", *prefix, "--"] if prefix else []
 
 
 def results_of(out_dir, name):

@@ -6,8 +6,9 @@ import math
 import numpy as np
 import pytest
 
-from adam_teach import assignments, checks, mistakes
-from adam_teach.assignments.base import Case, call_case
+from adam_teach import answer_key as assignments, checks
+from adam_teach.answer_key import mistakes
+from adam_teach.answer_key.base import Case, call_case
 from adam_teach.optimizers import Adam
 from adam_teach.optimizers.adam import AdamState
 
@@ -412,7 +413,7 @@ def test_hidden_inputs_differ_from_the_visible_ones(exercise, grade_id):
 
 
 def test_function_references_resolve():
-    from adam_teach.assignments.base import resolve
+    from adam_teach.answer_key.base import resolve
     from adam_teach.objectives import cubic as cubic_objective
 
     assert resolve("adam_teach.objectives:cubic.grad", {}) is cubic_objective.grad

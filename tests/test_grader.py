@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from adam_teach.assignments import ASSIGNMENTS
-from grading_support import COURSE, ROOT, grade, item_scores, results_of
+from adam_teach.answer_key import ASSIGNMENTS
+from adam_teach.grading.course import load as load_course
+from grading_support import COURSE, ROOT, feedback_of, grade, item_scores, results_of
 
 EXERCISES = sorted(ASSIGNMENTS)
 
@@ -68,31 +69,45 @@ def test_gradebook_has_a_row_per_submission_and_a_column_per_item(graded):
     _, out = graded
     rows = list(csv.DictReader((out / "gradebook.csv").open(encoding="utf-8")))
     assert len(rows) == 2 * len(EXERCISES)
-    grade_ids = [item.grade_id for e in EXERCISES for item in ASSIGNMENTS[e].items]
-    assert list(rows[0]) == ["submission", "file", "exercise", *grade_ids, "total", "max_total"]
+    course = load_course(COURSE)
+    grade_ids = [g for e in EXERCISES for g in [item.grade_id for item in ASSIGNMENTS[e].items]
+                 + [grade_id for grade_id, _ in course.manual_items(e)]]
+    assert list(rows[0]) == ["submission", "file", "exercise", *grade_ids, "total", "max_total",
+                             "by_hand_max", "isolation"]
     for row in rows:
         scores = item_scores(out, row["submission"])
         assert float(row["total"]) == pytest.approx(sum(scores.values()))
         for grade_id, score in scores.items():
             assert float(row[grade_id]) == pytest.approx(score)
+        assert row["isolation"] == "bubblewrap"
 
 
-@pytest.mark.parametrize("fork", [False, True])
-def test_the_learners_process_does_not_import_tensorflow_by_itself(fork):
-    """Only a notebook that imports TensorFlow (exercise 04) pays for it."""
+def test_hand_graded_items_are_awaiting_manual_grading_everywhere(graded):
+    """Exercise 03's written question (1 point, graded by hand) is in feedback.md,
+    results.json and the gradebook, and the totals say what is auto-graded."""
+    _, out = graded
+    results = results_of(out, "solution_03_adam")
+    assert results["extra_data"]["awaiting_manual_grading"] == {"first_step_answer": 1.0}
+    assert "6 of 6 auto-graded points (+1 by hand, awaiting manual grading)" in results["output"]
+    assert "first_step_answer: awaiting manual grading (1 point)" in results["output"]
+    assert "## first_step_answer (awaiting manual grading, 1 point)" in feedback_of(out, "solution_03_adam")
+    rows = {row["submission"]: row for row in csv.DictReader((out / "gradebook.csv").open(encoding="utf-8"))}
+    assert rows["solution_03_adam"]["first_step_answer"] == "awaiting manual grading (1)"
+    assert rows["solution_03_adam"]["by_hand_max"] == "1" and rows["solution_03_adam"]["max_total"] == "6"
+
+
+def test_the_learners_process_does_not_import_tensorflow_or_the_answer_key_by_itself():
+    """Only a notebook that imports TensorFlow (exercise 04) pays for it; and the answer
+    key is never in the learner's process, not even as an imported module."""
     from adam_teach.grading import course, judge
-    from adam_teach.grading.sandbox.execute import execute, fork_server
+    from adam_teach.grading.sandbox.execute import execute
     from adam_teach.grading.sandbox.limits import Limits
 
-    probe = {"index": 0, "source": "import sys\nprint('tensorflow' in sys.modules)"}
+    probe = {"index": 0, "source": "import sys\nprint('tensorflow' in sys.modules, "
+                                   "any(m.startswith(('adam_teach.answer_key', 'adam_teach.grading')) for m in sys.modules))"}
     calls = judge.calls_for(course.load(COURSE).assignments["03_adam"])
-    server = fork_server() if fork else None
-    try:
-        execution = execute([probe], calls, Limits(timeout=30), server=server)
-    finally:
-        if server:
-            server.close()
-    assert execution.output.strip().splitlines()[0] == "False"
+    execution = execute([probe], calls, Limits(timeout=30))
+    assert execution.output.strip().splitlines()[0] == "False False"
     assert len(execution.outcomes) == len(calls)
 
 
@@ -133,19 +148,29 @@ def test_same_file_name_twice_gets_two_result_folders(tmp_path):
     assert results_of(tmp_path / "out", "hw_2")["score"] == full
 
 
-def test_user_option_refuses_what_it_cannot_do(tmp_path):
-    """--user switches the learner's code to another user; when the grader cannot (not root,
-    or that user cannot run this Python) it stops before writing anything."""
-    import os
+def test_isolation_option_refuses_what_it_cannot_do(tmp_path):
+    """--isolation uid switches each submission to a throwaway uid; when the grader cannot
+    (not root, or such a uid cannot run this Python) it stops before writing anything."""
+    from adam_teach.grading.sandbox import isolation
 
-    done = grade(ROOT / "solutions" / "03_adam.ipynb", "--out", tmp_path / "out", "--user", "nobody")
-    if os.geteuid() != 0:
-        assert done.returncode == 2 and "needs the grader to run as root" in done.stderr
-    elif done.returncode == 2:
-        assert "--user nobody cannot run this Python" in done.stderr
-    else:  # a machine where nobody can read the installation: the work is graded as usual
+    done = subprocess.run([sys.executable, "-m", "adam_teach.cli", "grade", str(ROOT / "solutions" / "03_adam.ipynb"),
+                           "--out", str(tmp_path / "out"), "--course", str(COURSE), "--isolation", "uid"],
+                          capture_output=True, text=True)  # outside grading_support.uid_view
+    problem = isolation.throwaway_uid_problem()
+    if problem:
+        assert done.returncode == 2 and f"--isolation uid: {problem}" in done.stderr
+        assert not (tmp_path / "out").exists()
+    else:
         assert done.returncode == 0, done.stderr
         assert results_of(tmp_path / "out", "03_adam")["score"] == sum(i.points for i in ASSIGNMENTS["03_adam"].items)
-    assert done.returncode == 0 or not (tmp_path / "out").exists()
-    done = grade(ROOT / "solutions" / "03_adam.ipynb", "--out", tmp_path / "out", "--user", "no_such_user_x")
-    assert done.returncode == 2 and "no such user on this machine" in done.stderr
+    done = grade(ROOT / "solutions" / "03_adam.ipynb", "--out", tmp_path / "out", isolation="chroot")
+    assert done.returncode == 2 and "invalid choice: 'chroot'" in done.stderr
+
+
+def test_without_isolation_the_grader_says_so_loudly_and_records_it(tmp_path):
+    done = grade(ROOT / "solutions" / "03_adam.ipynb", "--out", tmp_path / "out", isolation="none")
+    assert done.returncode == 0, done.stderr
+    assert "WARNING: learners' code runs as the grader's own user" in done.stderr
+    results = results_of(tmp_path / "out", "03_adam")
+    assert results["extra_data"]["isolation"] == "none"
+    assert "Graded in isolation mode: none." in results["output"]

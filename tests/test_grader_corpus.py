@@ -7,40 +7,42 @@ import json
 
 import pytest
 
-from adam_teach import mistakes
-from adam_teach.assignments import ASSIGNMENTS
-from grading_support import CORPUS, feedback_of, grade, item_scores, results_of
+from adam_teach.answer_key import mistakes
+from adam_teach.answer_key import ASSIGNMENTS
+from grading_support import CORPUS, NEEDS_ROOT, feedback_of, grade, item_scores, results_of
 
 FULL = {item.grade_id: item.points for item in ASSIGNMENTS["03_adam"].items}  # adam_step, run_adam
 STEP_MISTAKE = {m.name: m.message for m in mistakes.ADAM_STEP}
 RUN_MISTAKE = {m.name: m.message for m in mistakes.RUN_ADAM}
 
-# name -> (adam_step score, run_adam score, sentences the feedback must contain)
+# name -> (adam_step score, run_adam score, sentences the feedback must contain). run_adam is
+# graded with a correct adam_step, so a wrong adam_step costs only its own points.
+EARLIER = ("run_adam was called with a correct adam_step, so it is judged on its own; with your "
+           "adam_step, whose mistake is described above, its results would differ too.")
 WRONG = {
-    "wrong_no_bias_correction": (0, 0, [STEP_MISTAKE["missing_bias_correction"]]),
-    "wrong_epsilon_inside_sqrt": (None, None, [STEP_MISTAKE["epsilon_inside_sqrt"]]),  # partly right
-    "wrong_betas_swapped": (0, 0, [STEP_MISTAKE["betas_swapped"]]),
-    "wrong_v_from_g": (0, 0, [STEP_MISTAKE["v_from_g"]]),
-    "wrong_update_with_m": (0, 0, [STEP_MISTAKE["update_with_m"]]),
-    "wrong_undamped": (0, 0, [STEP_MISTAKE["undamped_moments"]]),
+    "wrong_no_bias_correction": (0, FULL["run_adam"], [STEP_MISTAKE["missing_bias_correction"], EARLIER]),
+    "wrong_epsilon_inside_sqrt": (None, FULL["run_adam"], [STEP_MISTAKE["epsilon_inside_sqrt"]]),  # partly right
+    "wrong_betas_swapped": (0, FULL["run_adam"], [STEP_MISTAKE["betas_swapped"]]),
+    "wrong_v_from_g": (0, FULL["run_adam"], [STEP_MISTAKE["v_from_g"]]),
+    "wrong_update_with_m": (0, FULL["run_adam"], [STEP_MISTAKE["update_with_m"]]),
+    "wrong_undamped": (0, FULL["run_adam"], [STEP_MISTAKE["undamped_moments"]]),
     "wrong_in_place": (None, FULL["run_adam"], ["changed the caller's arrays in place"]),
     "wrong_run_t_from_0": (FULL["adam_step"], 0, [RUN_MISTAKE["t_starts_at_0"]]),
     "wrong_run_stale_gradient": (FULL["adam_step"], 0, [RUN_MISTAKE["stale_gradient"]]),
-    "wrong_returns_none": (0, 0, ["returned None: did you forget `return`?"]),
-    "wrong_returns_dict": (0, 0, ["adam_step must return a tuple (x, m, v)"]),
-    "wrong_returns_string": (0, 0, ["adam_step must return a tuple (x, m, v)"]),
-    "wrong_returns_nan": (0, 0, ["adam_step", "wrong"]),
-    "wrong_raises": (0, 0, ["raised ValueError: I give up"]),
+    "wrong_returns_none": (0, FULL["run_adam"], ["returned None: did you forget `return`?"]),
+    "wrong_returns_dict": (0, FULL["run_adam"], ["adam_step must return a tuple (x, m, v)"]),
+    "wrong_returns_string": (0, FULL["run_adam"], ["adam_step must return a tuple (x, m, v)"]),
+    "wrong_returns_nan": (0, FULL["run_adam"], ["adam_step", "wrong"]),
+    "wrong_raises": (0, FULL["run_adam"], ["raised ValueError: I give up"]),
 }
 HOSTILE = {
     "hostile_patches_numpy": (0, 0, []),
-    "hostile_patches_checks": (0, 0, []),
-    "hostile_prints_fake_score": (0, 0, ['"score": 6']),  # printed, shown, not believed
-    "hostile_writes_results": (0, 0, ["wrote fake results into"]),  # the attack did run
+    "hostile_patches_checks": (0, FULL["run_adam"], []),
+    "hostile_prints_fake_score": (0, FULL["run_adam"], ['"score": 6']),  # printed, shown, not believed
+    "hostile_writes_results": (0, FULL["run_adam"], ["Cell 3 raised"]),  # it cannot even find the output folder
     "hostile_exits_in_run_adam": (FULL["adam_step"], 0, ["exited with status 0", "calling run_adam on a hidden test"]),
     "hostile_segfault": (0, 0, ["SIGSEGV"]),
-    # its parent is the fork server's template (or the grader, with --no-fork-server: the
-    # one attack this sandbox cannot stop; run the grader as another user to stop it)
+    # its parent is outside its PID namespace (bubblewrap) or root's (uid): it kills nothing
     "hostile_kills_its_parent": (FULL["adam_step"], FULL["run_adam"], []),
     "hostile_forges_messages": (FULL["adam_step"], FULL["run_adam"], []),  # the real outcomes count
     "hostile_infinite_loop": (FULL["adam_step"], FULL["run_adam"] / 2, ["raised CellTimeout: ran longer than the time limit"]),
@@ -76,20 +78,21 @@ def test_every_submission_gets_a_result_and_exit_status_0(graded):
     assert sorted(row["submission"] for row in rows) == names
 
 
-PLAIN = ["alice_03_adam", "hostile_writes_results", "hostile_ignores_signals", "hostile_exits_in_run_adam",
-         "hostile_patches_checks", "hostile_deleted_locked_cells"]
+IN_UID_MODE = ["alice_03_adam", "hostile_writes_results", "hostile_ignores_signals", "hostile_exits_in_run_adam",
+               "hostile_patches_checks", "hostile_deleted_locked_cells", "hostile_kills_its_parent"]
 
 
-def test_the_same_verdicts_with_plain_processes(graded, tmp_path):
-    """--no-fork-server: each learner's process a fresh `python -I`, the grader its parent."""
-    _, forked = graded
+@NEEDS_ROOT
+def test_the_same_verdicts_in_the_throwaway_uid_mode(graded, tmp_path):
+    """--isolation uid (where bubblewrap cannot run): the same scores as in the sandbox."""
+    _, sandboxed = graded
     out = tmp_path / "out"
-    done = grade(*[CORPUS / f"{name}.ipynb" for name in PLAIN], "--out", out, "--jobs", "2",
-                 "--timeout", "5", "--no-fork-server")
+    done = grade(*[CORPUS / f"{name}.ipynb" for name in IN_UID_MODE], "--out", out, "--jobs", "2",
+                 "--timeout", "5", isolation="uid")
     assert done.returncode == 0, done.stderr
-    for name in PLAIN:
-        assert item_scores(out, name) == item_scores(forked, name), feedback_of(out, name)
-    assert "wrote fake results into" in feedback_of(out, "hostile_writes_results")
+    for name in IN_UID_MODE:
+        assert item_scores(out, name) == item_scores(sandboxed, name), feedback_of(out, name)
+        assert results_of(out, name)["extra_data"]["isolation"] == "uid"
     assert results_of(out, "alice_03_adam")["score"] == sum(FULL.values())
 
 
@@ -132,14 +135,14 @@ def test_an_unreadable_file_of_no_known_exercise_still_gets_a_result(graded):
 
 
 def test_a_submission_cannot_overwrite_results(graded):
-    """hostile_writes_results wrote score 100 into every results.json it found and a fake
-    gradebook while it ran; the grader's own files replace them all."""
+    """hostile_writes_results tries to write score 100 into every results.json it finds and
+    a fake gradebook; it scores what its correct run_adam earns, no more."""
     _, out = graded
-    assert results_of(out, "hostile_writes_results")["score"] == 0
+    assert results_of(out, "hostile_writes_results")["score"] == FULL["run_adam"]
     assert results_of(out, "alice_03_adam")["score"] == sum(FULL.values())
     assert "hacked" not in feedback_of(out, "alice_03_adam")
     rows = {row["submission"]: row for row in csv.DictReader((out / "gradebook.csv").open())}
-    assert rows["hostile_writes_results"]["total"] == "0"
+    assert float(rows["hostile_writes_results"]["total"]) == FULL["run_adam"]
     assert float(rows["alice_03_adam"]["total"]) == sum(FULL.values())
     assert not list(out.rglob("*.tmp"))  # atomic writes leave no temporary files
 
@@ -147,5 +150,5 @@ def test_a_submission_cannot_overwrite_results(graded):
 def test_a_fake_score_printed_by_the_notebook_is_only_output(graded):
     _, out = graded
     results = results_of(out, "hostile_prints_fake_score")
-    assert results["score"] == 0
+    assert results["score"] == FULL["run_adam"]  # its run_adam is right; its adam_step is not
     assert '"score": 6' in feedback_of(out, "hostile_prints_fake_score")  # shown, not believed

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adam_teach.grading import files, identify, restore, wire
+from adam_teach.grading import files, identify, restore
+from adam_teach.runner import wire
 from adam_teach.grading.course import Course
 from adam_teach.grading.sandbox.execute import execute
 from adam_teach.grading.sandbox.limits import Limits
@@ -135,33 +136,36 @@ def test_identify_gives_up_with_a_reason():
 # -- the sandbox --------------------------------------------------------------------------
 
 
-def test_sigkill_reaches_a_loop_that_ignores_signals_and_its_children(tmp_path):
-    marker = tmp_path / "grandchild.pid"
+def test_sigkill_reaches_a_loop_that_ignores_signals_and_its_children():
+    marker = f"adam-teach-test-{os.getpid()}-{time.monotonic_ns()}"
     cells = [{"index": 0, "source": (
         "import signal, subprocess, sys\n"
         "for s in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):\n    signal.signal(s, signal.SIG_IGN)\n"
-        f"child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
-        f"open({str(marker)!r}, 'w').write(str(child.pid))\n"
+        f"child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)', {marker!r}],\n"
+        "                         start_new_session=True)\n"
         "while True:\n    pass\n")}]
     started = time.monotonic()
     execution = execute(cells, [], Limits(timeout=2, grace=1))
     assert time.monotonic() - started < 10
     assert "did not stop when interrupted, so its process was killed" in execution.stopped
-    grandchild = int(marker.read_text())
-    time.sleep(0.2)
-    assert not _alive(grandchild)  # killed with its process group
+    assert alive_with(marker) == []  # its child, in a session of its own, was killed too
 
 
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
-    return state != "Z"  # a zombie is dead, waiting for init to reap it
+def alive_with(marker):
+    """Pids of live processes (not zombies) whose command line contains `marker`."""
+    alive = []
+    for entry in os.listdir("/proc"):
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            state = Path(f"/proc/{entry}/stat").read_text().rpartition(")")[2].split()[0]
+        except (OSError, IndexError):
+            continue
+        if marker.encode() in cmdline and state not in ("Z", "X"):
+            alive.append(int(entry))
+    return alive
 
 
-def test_memory_limit_is_set_from_outside_before_any_cell():
+def test_memory_limit_is_set_before_any_cell():
     cells = [{"index": 0, "source": "import resource\nprint(resource.getrlimit(resource.RLIMIT_DATA))"},
              {"index": 1, "source": "import numpy as np\nx = np.ones(300 * 2**20 // 8)"}]
     execution = execute(cells, [], Limits(timeout=20, memory_mb=200))

@@ -8,20 +8,24 @@ the already-installed environment (AUTOGRADER_PYTHON), as the brief for this tes
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from adam_teach import assignments
+from adam_teach import answer_key as assignments
+from grading_support import NEEDS_ROOT, uid_view
 
 REPO = Path(__file__).resolve().parents[1]
-EXERCISES = ["01_gradient_descent", "03_adam"]
+EXERCISE = "03_adam"
 TOP_LEVEL = {"score", "execution_time", "output", "output_format", "visibility", "stdout_visibility",
-             "tests", "leaderboard"}
+             "tests", "leaderboard", "extra_data"}
 TEST_FIELDS = {"score", "max_score", "status", "name", "number", "output", "output_format", "tags", "visibility"}
 VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
 FORMATS = {"text", "html", "md", "ansi", "simple_format"}
@@ -37,12 +41,9 @@ def adam_teach_cli(*args, cwd=REPO):
                           capture_output=True, text=True, timeout=120)
 
 
-def build_zip(out, *exercises):
-    """`adam-teach gradescope --out OUT --exercise X ...`, which must succeed."""
-    args = ["gradescope", "--out", str(out)]
-    for exercise in exercises:
-        args += ["--exercise", exercise]
-    completed = adam_teach_cli(*args)
+def build_zip(out, exercise):
+    """`adam-teach gradescope --out OUT --exercise X`, which must succeed."""
+    completed = adam_teach_cli("gradescope", "--out", str(out), "--exercise", exercise)
     assert completed.returncode == 0, completed.stderr
     assert out.is_file()
     return out
@@ -50,12 +51,23 @@ def build_zip(out, *exercises):
 
 @pytest.fixture(scope="module")
 def autograder_zip(tmp_path_factory):
-    return build_zip(tmp_path_factory.mktemp("zip") / "adam-teach-autograder.zip", *EXERCISES)
+    return build_zip(tmp_path_factory.mktemp("zip") / "adam-teach-autograder.zip", EXERCISE)
+
+
+@pytest.fixture
+def open_dir():
+    """A temporary folder every user can enter (pytest's own are closed to other users), as
+    /autograder is on Gradescope: for the throwaway uids of the uid mode."""
+    folder = Path(tempfile.mkdtemp(prefix="adam-teach-autograder-"))
+    os.chmod(folder, 0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def autograder_dir(tmp_path, zip_path):
     """tmp_path/autograder/{source,submission,results}, the zip unpacked into source/ the
-    way Gradescope does it (with the files' permissions)."""
+    way Gradescope does it (with the files' permissions, and readable by every user, as
+    setup.sh makes them)."""
     root = tmp_path / "autograder"
     for name in ("source", "submission", "results"):
         (root / name).mkdir(parents=True)
@@ -66,19 +78,24 @@ def autograder_dir(tmp_path, zip_path):
             mode = info.external_attr >> 16
             if mode and not info.is_dir():
                 os.chmod(target, stat.S_IMODE(mode))
+    os.chmod(root, 0o755)
+    subprocess.run(["chmod", "-R", "a+rX", str(root / "source")], check=True)  # as setup.sh does
     return root
 
 
-def run_autograder(root, *notebooks, as_files=None):
-    """Copy the notebooks into submission/ and run source/run_autograder; return results.json."""
+def run_autograder(root, *notebooks, as_files=None, isolation="auto"):
+    """Copy the notebooks into submission/ and run source/run_autograder with
+    AUTOGRADER_ISOLATION=`isolation` (uid: in grading_support.uid_view); return results.json."""
     for notebook in notebooks:
         target = root / "submission" / Path(notebook).name
         target.write_bytes(Path(notebook).read_bytes())
     for name, text in (as_files or {}).items():
         (root / "submission" / name).write_text(text, encoding="utf-8")
-    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable, AUTOGRADER_USER="")
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable,
+               AUTOGRADER_ISOLATION=isolation)
     env.pop("PYTHONPATH", None)
-    completed = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, cwd=root,
+    prefix = uid_view() if isolation == "uid" else []
+    completed = subprocess.run(prefix + ["bash", str(root / "source" / "run_autograder")], env=env, cwd=root,
                                capture_output=True, text=True, timeout=600)
     assert completed.returncode == 0, completed.stderr
     results = root / "results" / "results.json"
@@ -131,7 +148,7 @@ def test_zip_has_gradescopes_layout(autograder_zip, tmp_path):
     assert {f"adam-teach/exercises/{name}" for name in os.listdir(REPO / "exercises")} <= names
     assert not [n for n in names if n.startswith("adam-teach/solutions") or "__pycache__" in n or n.endswith(".pyc")]
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
-    assert config == {"exercises": EXERCISES, "tensorflow": False}
+    assert config == {"exercise": EXERCISE, "points": max_points(EXERCISE), "tensorflow": False}
     assert '"./adam-teach"' in setup and "[keras]" not in setup  # no TensorFlow for 01 and 03
 
     root = autograder_dir(tmp_path, autograder_zip)
@@ -154,8 +171,12 @@ def test_unknown_exercise_is_a_clear_error(tmp_path):
     assert not (tmp_path / "x.zip").exists()
 
 
-def test_solution_gets_full_marks(autograder_zip, tmp_path):
-    results = run_autograder(autograder_dir(tmp_path, autograder_zip), REPO / "solutions" / "03_adam.ipynb")
+@pytest.mark.parametrize("isolation", ["auto", pytest.param("uid", marks=NEEDS_ROOT)])
+def test_solution_gets_full_marks(autograder_zip, open_dir, isolation):
+    """auto is bubblewrap here; uid is what Gradescope's containers get."""
+    results = run_autograder(autograder_dir(open_dir, autograder_zip), REPO / "solutions" / "03_adam.ipynb",
+                             isolation=isolation)
+    assert results["extra_data"]["isolation"] == {"auto": "bubblewrap", "uid": "uid"}[isolation]
     assert_gradescope_format(results)
     assert results["tests"], results["output"]
     assert all(test["status"] == "passed" for test in results["tests"]), results["tests"]
@@ -179,16 +200,22 @@ def test_unfilled_exercise_scores_zero(autograder_zip, tmp_path):
     assert sum(test["max_score"] for test in results["tests"]) == pytest.approx(max_points("03_adam"))
 
 
-def test_several_notebooks_are_merged_into_one_results_json(autograder_zip, tmp_path):
-    root = autograder_dir(tmp_path, autograder_zip)
-    results = run_autograder(root, REPO / "solutions" / "01_gradient_descent.ipynb", wrong_adam(tmp_path))
+def test_notebooks_of_other_exercises_add_nothing(autograder_zip, tmp_path):
+    """The attack: the untouched 03 with the solutions of 01 and 02 in one upload. Only one
+    notebook counts, graded as 03, and the score never exceeds 03's points."""
+    results = run_autograder(autograder_dir(tmp_path, autograder_zip), REPO / "exercises" / "03_adam.ipynb",
+                             REPO / "solutions" / "01_gradient_descent.ipynb",
+                             REPO / "solutions" / "02_moving_averages.ipynb")
     assert_gradescope_format(results)
-    names = [test["name"] for test in results["tests"]]
-    assert any(name.startswith("01_gradient_descent.ipynb: ") for name in names), names
-    assert any(name.startswith("03_adam.ipynb: ") for name in names), names
-    total = sum(test["max_score"] for test in results["tests"])
-    assert total == pytest.approx(max_points("01_gradient_descent") + max_points("03_adam"))
-    assert max_points("01_gradient_descent") <= results["score"] < total
+    assert results["score"] == 0
+    assert sum(test["max_score"] for test in results["tests"]) == pytest.approx(max_points(EXERCISE))
+    assert "this assignment grades 03_adam only" in results["output"]
+
+
+def test_a_zip_needs_exactly_one_exercise(tmp_path):
+    completed = adam_teach_cli("gradescope", "--out", str(tmp_path / "x.zip"))
+    assert completed.returncode == 2 and "--exercise" in completed.stderr
+    assert not (tmp_path / "x.zip").exists()
 
 
 def test_the_same_exercise_twice_counts_once(autograder_zip, tmp_path):
@@ -198,14 +225,16 @@ def test_the_same_exercise_twice_counts_once(autograder_zip, tmp_path):
     results = run_autograder(root, REPO / "solutions" / "03_adam.ipynb", copy)
     assert_gradescope_format(results)
     assert results["score"] == pytest.approx(max_points("03_adam"))
-    assert "only the better one" in results["output"]
+    assert "copy of 03_adam.ipynb was not counted: only the best notebook" in results["output"]
+    assert results["extra_data"]["isolation"] == "bubblewrap"
 
 
 def test_exercise_not_graded_by_this_assignment_scores_zero(autograder_zip, tmp_path):
     results = run_autograder(autograder_dir(tmp_path, autograder_zip), REPO / "solutions" / "02_moving_averages.ipynb")
     assert_gradescope_format(results)
     assert results["score"] == 0
-    assert "does not grade" in results["output"] and "02_moving_averages" in results["output"]
+    assert "This notebook is exercise 02_moving_averages" in results["output"]
+    assert "but this assignment grades 03_adam: it was not graded" in results["output"]
 
 
 def test_no_notebook_submitted(autograder_zip, tmp_path):
@@ -222,3 +251,33 @@ def test_keras_exercise_is_graded_with_real_tensorflow(tmp_path):
     results = run_autograder(autograder_dir(tmp_path, out), REPO / "solutions" / "04_adam_vs_keras.ipynb")
     assert_gradescope_format(results)
     assert results["score"] == pytest.approx(max_points("04_adam_vs_keras")), results["output"]
+
+
+@pytest.mark.parametrize("isolation", ["auto", pytest.param("uid", marks=NEEDS_ROOT)])
+def test_a_process_left_behind_cannot_rewrite_results_json(autograder_zip, tmp_path, open_dir, isolation):
+    """The attack: a notebook leaves a process that rewrites results/results.json with a
+    score of 100 after run_autograder has exited. auto is bubblewrap here; uid is what
+    Gradescope's containers (root, no namespaces) get."""
+    sys.path.insert(0, str(REPO / "tests" / "corpus"))
+    import attacks
+    from build_corpus import WRONG_STEP, fill
+
+    root = autograder_dir(open_dir, autograder_zip)
+    results_json = root / "results" / "results.json"
+    marker = f"adam-teach-attack-gradescope-{os.getpid()}"
+    released = json.loads((REPO / "exercises" / "03_adam.ipynb").read_text(encoding="utf-8"))
+    answers = {"adam_step_solution": WRONG_STEP, "run_adam_solution": attacks.UNSOLVED_RUN}
+    notebook = fill(released, answers, attacks.rewriter(marker, results_json))
+    results = run_autograder(root, attacks.write(tmp_path, "03_adam", notebook), isolation=isolation)
+    assert results["score"] == 0 and results["extra_data"]["isolation"] in ("bubblewrap", "uid")
+    time.sleep(4)
+    assert json.loads(results_json.read_text(encoding="utf-8")) == results
+    assert not [pid for pid in filter(str.isdigit, os.listdir("/proc"))
+                if marker.encode() in _cmdline(pid)]
+
+
+def _cmdline(pid):
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from adam_teach import assignments
+from adam_teach import answer_key as assignments
 from grading_support import nbgrader, nbgrader_course, solution_answers, solved
 
 ROOT = Path(__file__).resolve().parents[1]

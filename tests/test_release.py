@@ -1,5 +1,5 @@
 """exercises/ is what `adam-teach release` makes of solutions/, and the sources agree with
-the graded items in adam_teach.assignments."""
+the graded items in adam_teach.answer_key."""
 
 import re
 import shutil
@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from adam_teach import assignments, release
+from adam_teach import answer_key as assignments, release
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "solutions").glob("*.ipynb"))

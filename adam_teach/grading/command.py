@@ -5,12 +5,13 @@ file or a bad option (nothing is written then), 1 if the grader itself failed on
 """
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
 from . import course as course_module
 from .batch import grade_all
+from .sandbox import isolation as isolation_module
+from .sandbox.execute import fork_server
 from .sandbox.limits import Limits
 
 
@@ -29,12 +30,13 @@ def add_arguments(parser):
                         help="memory limit of a submission's process (default 1024)")
     parser.add_argument("--course", metavar="DIR",
                         help="the course folder with exercises/ (default: this checkout, or .)")
-    parser.add_argument("--user", metavar="NAME",
-                        help="run learners' code as this user, e.g. nobody (the grader must run as "
-                             "root): it can then neither signal the grader nor write its files")
-    parser.add_argument("--no-fork-server", action="store_true",
-                        help="start each submission's process with a fresh `python -I` instead of "
-                             "forking it from a template with numpy and matplotlib imported (slower)")
+    parser.add_argument("--isolation", default="auto", choices=("auto", *isolation_module.MODES),
+                        help="how learners' code is isolated: bubblewrap (a sandbox per submission), "
+                             "uid (root: a throwaway uid per submission), none (the grader's own user; "
+                             "unsafe); auto (default): the first of these that works here")
+    parser.add_argument("--exercise", metavar="ID",
+                        help="grade every notebook as this exercise, e.g. 03_adam: a notebook that is "
+                             "another exercise gets 0 with that reason")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -66,31 +68,6 @@ def check_options(args):
         raise ValueError(f"--memory must be at least 128 (MB), got {args.memory}")
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise ValueError(f"--out {args.out} is a file; give a folder")
-    if args.user is not None:
-        user_ids(args.user)
-
-
-def user_ids(name):
-    """(uid, gid) of user `name`; ValueError if it does not exist or we cannot switch to it."""
-    import pwd
-
-    try:
-        entry = pwd.getpwnam(name)
-    except KeyError:
-        raise ValueError(f"--user {name}: no such user on this machine") from None
-    if os.geteuid() != 0:
-        raise ValueError(f"--user {name} needs the grader to run as root (it switches user)")
-    try:
-        probe = subprocess.run([sys.executable, "-I", "-c", "import numpy, IPython, adam_teach"],
-                               user=entry.pw_uid, group=entry.pw_gid, extra_groups=[], cwd="/",
-                               capture_output=True, text=True)
-        failed, last = probe.returncode, (probe.stderr.strip().splitlines() or ["?"])[-1]
-    except OSError as error:
-        failed, last = True, str(error)
-    if failed:
-        raise ValueError(f"--user {name} cannot run this Python ({sys.executable}): {last}. "
-                         "Install Python and the course where that user can read them")
-    return entry.pw_uid, entry.pw_gid
 
 
 def main(args):
@@ -98,17 +75,22 @@ def main(args):
         check_options(args)
         paths = find_submissions(args.submissions)
         course = course_module.load(args.course)
-    except (ValueError, course_module.CourseError) as error:
+        if args.exercise is not None and args.exercise not in course.assignments:
+            raise ValueError(f"--exercise {args.exercise}: no such exercise; the exercises are "
+                             f"{', '.join(sorted(course.assignments))}")
+        isolation = isolation_module.choose(args.isolation)
+    except (ValueError, course_module.CourseError, isolation_module.IsolationError) as error:
         print(f"adam-teach grade: {error}", file=sys.stderr)
         return 2
-    uid, gid = user_ids(args.user) if args.user else (None, None)
-    limits = Limits(timeout=args.timeout, total_timeout=args.total_timeout, memory_mb=args.memory,
-                    uid=uid, gid=gid)
-    graded = grade_all(paths, course, limits, args.out, jobs=args.jobs, progress=not args.quiet,
-                       fork=not args.no_fork_server)
+    _announce(isolation, course, args.out, paths)
+    limits = Limits(timeout=args.timeout, total_timeout=args.total_timeout, memory_mb=args.memory)
+    with fork_server(isolation) as server:
+        graded = grade_all(paths, course, limits, args.out, server, jobs=args.jobs,
+                           progress=not args.quiet, exercise=args.exercise)
     for result in graded:
         print(f"{result.name}: {result.score:g} / {result.max_score:g}")
-    print(f"graded {len(graded)} submission(s); results in {args.out}/, gradebook {Path(args.out) / 'gradebook.csv'}")
+    print(f"graded {len(graded)} submission(s) in isolation mode {isolation.mode}; results in "
+          f"{args.out}/, gradebook {Path(args.out) / 'gradebook.csv'}")
     failed = [r.name for r in graded if r.internal_error]
     if failed:
         print(f"adam-teach grade: the grader failed on {', '.join(failed)}; see their feedback.md",
@@ -118,3 +100,24 @@ def main(args):
                 print(result.internal_error, file=sys.stderr)
         return 1
     return 0
+
+
+def _announce(isolation, course, out, paths):
+    """Say how learners' code is isolated; in uid mode, close what a throwaway uid could read
+    of the grader's, and warn about submissions it could read."""
+    if isolation.note:
+        print(f"adam-teach grade: isolation mode {isolation.mode}: {isolation.note}", file=sys.stderr)
+    if isolation.warning:
+        print("\n" + "!" * 78 + f"\n{isolation.warning}\n" + "!" * 78 + "\n", file=sys.stderr)
+    if isolation.mode == "uid":
+        for folder in isolation_module.close_answer_key(course.root):
+            print(f"adam-teach grade: made {folder} readable by its owner only (isolation mode uid)",
+                  file=sys.stderr)
+        Path(out).mkdir(parents=True, exist_ok=True)
+        os.chmod(out, 0o700)
+        readable = isolation_module.readable_by_others(paths)
+        if readable:
+            print(f"adam-teach grade: WARNING: in isolation mode uid, learners' code can read "
+                  f"{len(readable)} of these submissions (e.g. {readable[0]}): make them readable "
+                  "by their owner only (chmod -R go-rwx) so no one can copy a classmate's",
+                  file=sys.stderr)

@@ -1,7 +1,7 @@
 """The course a submission is graded against: the released exercises and the graded items.
 
 The released exercise notebooks (`exercises/<exercise>.ipynb`) hold the locked and test
-cells the grader restores; the registry (`adam_teach.assignments.ASSIGNMENTS`) holds each
+cells the grader restores; the registry (`adam_teach.answer_key.ASSIGNMENTS`) holds each
 item's hidden cases and judge.
 """
 
@@ -36,8 +36,11 @@ def read_notebook(path):
 
 
 def source_of(cell):
+    """A cell's source as one string; parts that are not strings (a forged notebook) are dropped."""
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return source if isinstance(source, str) else ""
 
 
 def nbgrader_of(cell):
@@ -54,7 +57,7 @@ def grade_id_of(cell):
 @dataclass
 class Course:
     root: Path
-    assignments: dict  # exercise -> adam_teach.assignments.base.Assignment
+    assignments: dict  # exercise -> adam_teach.answer_key.base.Assignment
     _released: dict = field(default_factory=dict)
 
     def released(self, exercise):
@@ -65,6 +68,17 @@ class Course:
                 raise CourseError(f"no released exercise {path}: run `adam-teach release` first")
             self._released[exercise] = read_notebook(path)
         return self._released[exercise]
+
+    def manual_items(self, exercise):
+        """(grade_id, points) of the items graded by hand: the released exercise's graded
+        answer cells that no auto-graded item covers (e.g. a written answer)."""
+        auto = {item.grade_id for item in self.assignments[exercise].items}
+        manual = []
+        for cell in self.released(exercise)["cells"]:
+            meta = nbgrader_of(cell)
+            if meta.get("grade") and meta.get("solution") and grade_id_of(cell) not in auto:
+                manual.append((grade_id_of(cell), float(meta.get("points", 0))))
+        return manual
 
     def exercise_of_grade_id(self):
         """grade_id -> exercise, over every released exercise."""
@@ -92,15 +106,15 @@ def default_root():
 
 def load(root=None, assignments=None):
     """The Course at `root` (default: `default_root()`), graded with `assignments`
-    (default: the registry in adam_teach.assignments)."""
+    (default: the registry in adam_teach.answer_key)."""
     root = Path(root) if root is not None else default_root()
     if not (root / "exercises").is_dir():
         raise CourseError(f"{root} is not a course: it has no exercises/ folder")
     if assignments is None:
         try:
-            from adam_teach.assignments import ASSIGNMENTS as assignments
+            from adam_teach.answer_key import ASSIGNMENTS as assignments
         except ImportError as error:
-            raise CourseError(f"the exercise registry adam_teach.assignments is broken: {error}") from error
+            raise CourseError(f"the exercise registry adam_teach.answer_key is broken: {error}") from error
     course = Course(root.resolve(), dict(assignments))
     course.check()
     return course

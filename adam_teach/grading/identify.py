@@ -4,6 +4,7 @@ In order: the notebook's own metadata (`metadata.adam_teach.exercise`, written b
 course), then its cells' nbgrader grade_ids, then the file name ("alice_03_adam.ipynb").
 """
 
+import os
 import re
 from collections import Counter
 
@@ -16,18 +17,19 @@ class UnknownExercise(Exception):
 
 def exercise_of(notebook, path, course):
     """(exercise, how it was found); `notebook` is None if the file could not be read."""
+    stem = os.fsencode(path.stem).decode("utf-8", "replace").lower()
     known = course.assignments
     if notebook is not None:
         tag = notebook["metadata"].get("adam_teach")
         exercise = tag.get("exercise") if isinstance(tag, dict) else None
-        if exercise in known:
+        if isinstance(exercise, str) and exercise in known:
             return exercise, "notebook metadata"
         owner = course.exercise_of_grade_id()
         votes = Counter(owner[g] for g in map(grade_id_of, notebook["cells"]) if g in owner)
         ranked = votes.most_common(2)
         if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
             return ranked[0][0], "cell grade_ids"
-    exercise = _from_file_name(path.stem.lower(), known)
+    exercise = _from_file_name(stem, known)
     if exercise:
         return exercise, "file name"
     raise UnknownExercise(

@@ -9,9 +9,9 @@ import math
 import threading
 from dataclasses import dataclass
 
-from adam_teach.assignments.base import Outcome
+from adam_teach.answer_key.base import Outcome
 
-from . import wire
+from ..runner import wire
 
 # Judges use warnings.catch_warnings and may import TensorFlow: neither is thread-safe, and
 # batches judge from several threads. Judging is quick; one at a time.
@@ -38,8 +38,8 @@ def judge_item(item, index, execution):
         why = execution.stopped or "no result came back from the notebook's process"
         return ItemResult(item.grade_id, item.description, 0.0, item.points,
                           (f"Not graded: {why}.",))
-    outcomes = [Outcome(value=wire.decode(o["value"]), error=o["error"], mutated=o["mutated"]) for o in raw]
     try:
+        outcomes = [Outcome(value=wire.decode(o["value"]), error=o["error"], mutated=o["mutated"]) for o in raw]
         verdict = item.judge(outcomes)
         score = _scaled(verdict.score, verdict.max_score, item.points)
         messages = tuple(str(m) for m in verdict.messages)
@@ -58,11 +58,40 @@ def _scaled(score, max_score, points):
 
 def judge_all(assignment, execution):
     with _JUDGING:
-        return [judge_item(item, index, execution) for index, item in enumerate(assignment.items)]
+        results = [judge_item(item, index, execution) for index, item in enumerate(assignment.items)]
+    return [_note_earlier_mistakes(item, result, results) for item, result in zip(assignment.items, results)]
+
+
+def _note_earlier_mistakes(item, result, results):
+    """Say when an earlier function this item calls has a mistake that would also have
+    changed this item's results (it was judged with a correct version instead)."""
+    wrong = [r.grade_id for r in results if r.grade_id in item.uses and not r.passed]
+    if not wrong:
+        return result
+    names = " and ".join(wrong)
+    note = (f"{item.grade_id} was called with a correct {names}, so it is judged on its own; "
+            f"with your {names}, whose mistake is described above, its results would differ too.")
+    return ItemResult(result.grade_id, result.description, result.score, result.max_score,
+                      (*result.messages, note))
+
+
+def reference_reply(function, args, kwargs):
+    """The grader's answer to a `reference` request: the correct `function` on the
+    learner's wire-encoded arguments, as a reply line for the control pipe."""
+    from adam_teach.answer_key.base import quietly
+    from adam_teach.answer_key.judging import reference
+
+    try:
+        with quietly():
+            value = reference(function)(*wire.decode(args), **wire.decode(kwargs))
+        return {"value": wire.encode(value), "error": ""}
+    except Exception as error:  # noqa: BLE001 (the learner's arguments can be anything)
+        return {"value": None, "error": f"{type(error).__name__}: {str(error)[:300]}"}
 
 
 def calls_for(assignment):
     """The hidden calls of every item, in order, wire-encoded for the learner's process."""
     return [{"item": k, "case": j, "function": case.function, "args": wire.encode(tuple(case.args)),
-             "kwargs": wire.encode(dict(case.kwargs))}
+             "kwargs": wire.encode(dict(case.kwargs)), "forbidden": list(item.forbidden),
+             "uses": list(item.uses)}
             for k, item in enumerate(assignment.items) for j, case in enumerate(item.cases)]

@@ -56,3 +56,14 @@ def _put_back_deleted(cells, released_cells, locked_ids, present, notes):
     for anchor, cell in reversed(sorted(inserted, key=lambda pair: pair[0])):
         cells.insert(anchor + 1, cell)
     return cells
+
+
+def is_self_check(cell):
+    """A test cell (graded, not an answer): in the exercises, a self-check that needs the
+    answer key. The grader does not run them; it judges each item itself."""
+    meta = nbgrader_of(cell)
+    return bool(meta.get("grade") and not meta.get("solution"))
+
+
+def without_self_checks(cells):
+    return [cell for cell in cells if not is_self_check(cell)]

@@ -67,8 +67,8 @@ WRONG = {  # name -> answer cells that differ from RIGHT
 HOSTILE_CELL = "hostile"  # grade_id-less cells the attacker adds after the setup cell
 PATCH_NUMPY = ("import numpy\nnumpy.allclose = lambda *a, **k: True\nnumpy.isclose = lambda a, b, **k: numpy.ones_like(a, dtype=bool)\n"
                "numpy.array_equal = lambda *a, **k: True\nnumpy.asarray = lambda *a, **k: numpy.zeros(3)\n")
-PATCH_CHECKS = ("import adam_teach.checks, adam_teach.assignments.judging as judging\n"
-                "from adam_teach.assignments.base import Verdict\n"
+PATCH_CHECKS = ("import adam_teach.checks, adam_teach.answer_key.judging as judging\n"
+                "from adam_teach.answer_key.base import Verdict\n"
                 "judging.close = lambda *a, **k: True\n"
                 "judging.judge = lambda spec, cases, points, outcomes: Verdict(points, points, ('passed',))\n"
                 "for name in dir(adam_teach.checks):\n"

@@ -1,33 +1,34 @@
-"""Run one submission in a fresh process and collect what it reports; never trust it.
+"""Run one submission in a fresh, confined process and collect what it reports; never trust it.
 
 How the learner's process is made (measured by benchmarks/grading.py on exercise 03, 2 cores):
 - a Jupyter kernel through nbclient, as nbgrader does: ~0.5 s of CPU and ~0.7 s of wall time
   per notebook before any hidden test runs (kernel start, ZeroMQ, the kernel client);
-  `nbgrader autograde` took 2.0–2.6 s per submission on this (shared) machine;
-- a fresh `python -I` running the cells with IPython's InteractiveShell (same cell semantics:
-  magics, display, tracebacks): ~0.5 s of CPU, 0.4 of it importing matplotlib, which the
-  exercises import through adam_teach.plotting;
-- the same child, forked from a template that has imported numpy, IPython and matplotlib
-  (`forkserver`, the default where the platform allows): ~0.1 s of CPU per submission.
-Either way it is one new process per submission that has never run anyone else's code.
+- a fresh Python running the cells with IPython's InteractiveShell (same cell semantics:
+  magics, display, tracebacks): ~0.5 s of CPU, 0.4 of it importing matplotlib;
+- the same, forked from a template that has imported numpy, IPython and matplotlib
+  (`forkserver`, the default): ~0.1 s of CPU per submission.
+Either way it is one new process per submission, confined by `runner.confine` in the
+batch's isolation mode (`isolation`): it has never run anyone else's code.
 
-Isolation, all enforced from outside the learner's process:
-- the child gets its own session / process group;
-- `limits.apply` sets memory, CPU-time and file-size rlimits on its pid before it is given
-  its job (it blocks reading the job), and optionally it runs as another user;
-- this loop keeps a wall-clock deadline per cell and per hidden call (reset by each progress
-  message) and one for the whole submission, checks resident memory, and SIGKILLs the whole
-  process group when one is passed: SIGKILL cannot be caught or ignored;
+What the grader does from outside, none of which the learner's process can change:
+- it sends the cells, then one hidden call at a time, each only after the previous one
+  has reported, on a control pipe;
+- it accepts each message on the result channel only once, and only if it is the one it
+  expects next (cell i starts, cell i ends, ready, call k starts, outcome k, done): a
+  repeated or out-of-turn message changes nothing, so it cannot keep a cell alive;
+- it keeps a wall-clock deadline per cell and per hidden call (from the accepted message
+  that started it) and one for the whole submission, and has the template kill the whole
+  submission (every process of it) when one is passed;
 - the child's stdout/stderr is read, capped, and used only as text for the feedback;
-- outcomes arrive as JSON lines on a separate pipe, size-capped, decoded by `wire` (no
-  pickle); the grader judges them later in its own process.
+- outcomes are JSON decoded by `runner.wire` (no pickle), judged later in the grader's
+  own process.
 """
 
 import json
 import os
 import selectors
+import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,8 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import forkserver
-from . import limits as limits_module
-from .. import wire
+from . import isolation as isolation_module
+from ...runner import wire
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[3]  # the directory holding adam_teach/
 MAX_MESSAGE = 4 * 1024 * 1024  # bytes in one protocol line
@@ -47,10 +48,7 @@ CHILD_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
     "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
 }
-PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "SYSTEMROOT",
-              "MPLCONFIGDIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")
-LAUNCH = ("import sys; sys.path.insert(0, sys.argv[1]); "
-          "from adam_teach.grading.sandbox.child import main; main(sys.argv[1:])")
+PASSED_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "SYSTEMROOT")
 
 
 @dataclass
@@ -65,63 +63,81 @@ class Execution:
     cpu_seconds: float = 0.0
     cells_run: int = 0
     output_dropped: int = 0  # bytes of printed output beyond the cap
+    isolation: str = ""  # the mode it ran in
 
 
-def child_env(workdir):
+def child_env():
     env = {name: os.environ[name] for name in PASSED_ENV if name in os.environ}
-    env.update(CHILD_ENV, IPYTHONDIR=str(Path(workdir) / ".ipython"))
+    env.update(CHILD_ENV)
     return env
 
 
-def execute(cells, calls, limits, python=sys.executable, server=None):
+def fork_server(isolation=None, python=sys.executable):
+    """A ForkServer for a batch, in `isolation` (default: the strongest that works here)."""
+    isolation = isolation or isolation_module.choose()
+    return forkserver.ForkServer(python, PACKAGE_ROOT, child_env(), isolation)
+
+
+def execute(cells, calls, limits, server=None, answer=None):
     """Run `cells` ([{"index", "source"}]) then `calls` ([{"item", "case", "function",
-    "args", "kwargs"}], wire-encoded) in a new process under `limits`: a fresh
-    `python -I`, or a fork of `server` (a forkserver.ForkServer) if given."""
-    with tempfile.TemporaryDirectory(prefix="adam-teach-grade-") as workdir:
-        return _Run(cells, calls, limits, python, workdir, server).run()
+    "args", "kwargs", "forbidden", "uses"}], wire-encoded) in a new confined process under
+    `limits`, forked by `server` (a forkserver.ForkServer; None: a template of its own).
+    `answer(function, args, kwargs) -> reply`: computes an earlier function a call `uses`
+    (see runner.notebook), in the grader's process."""
+    if server is None:
+        with fork_server() as own:
+            return execute(cells, calls, limits, own, answer)
+    return _Run(cells, calls, limits, server, answer).run()
 
 
-def fork_server(python=sys.executable):
-    """A ForkServer for a batch, or None where the platform cannot fork one."""
-    if not forkserver.available():
-        return None
-    with tempfile.TemporaryDirectory(prefix="adam-teach-template-") as workdir:
-        return forkserver.ForkServer(python, PACKAGE_ROOT, child_env(workdir))
+MAX_REFERENCE_CALLS = 1000  # per hidden call: more than any exercise's function makes
 
 
 class _Run:
-    def __init__(self, cells, calls, limits, python, workdir, server):
-        self.cells, self.calls, self.limits = cells, calls, limits
-        self.python, self.workdir, self.server = python, workdir, server
-        self.result = Execution()
+    def __init__(self, cells, calls, limits, server, answer=None):
+        self.cells, self.calls, self.limits, self.server = cells, calls, limits, server
+        self.answer, self.reference_calls = answer, 0
+        self.result = Execution(isolation=server.isolation.mode)
         self.phase = "starting Python"
         self.output, self.dropped, self.buffer, self.channel_bytes = bytearray(), 0, b"", 0
         self.done = False
+        self.expected = ([step for cell in cells for step in (("cell", cell["index"]), ("cell_done", cell["index"]))]
+                         + [("ready",)]
+                         + [step for call in calls for step in (("call", call["item"], call["case"]),
+                                                                ("outcome", call["item"], call["case"]))]
+                         + [("done",)])
+        self.position = 0  # in self.expected
+        self.next_call = 0
         self.functions = {(call["item"], call["case"]): call["function"] for call in calls}
 
     # -- the loop ---------------------------------------------------------------------
     def run(self):
         start = time.monotonic()
-        stdin_read, stdin_write = os.pipe()
+        request, workdir = self._request()
+        control_read, self.control = os.pipe()
         channel_read, channel_write = os.pipe()
         output_read, output_write = os.pipe()
         try:
-            child = self._launch(stdin_read, output_write, channel_write)
+            pid, template = self.server.spawn((control_read, output_write, channel_write), request)
         except BaseException:
-            for descriptor in (stdin_write, channel_read, output_read):
+            for descriptor in (self.control, channel_read, output_read):
                 os.close(descriptor)
             raise
         finally:
-            for descriptor in (stdin_read, output_write, channel_write):
+            for descriptor in (control_read, output_write, channel_write):
                 os.close(descriptor)
+        child = _Forked(self.server, pid, template)
         try:
-            self._start(child.pid, stdin_write)
-            self._watch(child, channel_read, output_read, start)
+            self._send({"cells": self.cells, "timeout": self.limits.timeout,
+                        "forbidden": sorted({m for call in self.calls for m in call.get("forbidden", ())})})
+            self._watch(child, channel_read, output_read, start, request)
         finally:
-            _kill_group(child.pid)
-            status, cpu_seconds = child.reap()
-            os.close(channel_read)
-            os.close(output_read)
+            self.server.kill(pid)
+            status, cpu_seconds = child.reap()  # reported once every process of it is gone
+            for descriptor in (self.control, channel_read, output_read):
+                os.close(descriptor)
+            if workdir:
+                shutil.rmtree(workdir, ignore_errors=True)
         result = self.result
         if not self.done and not result.stopped:
             result.stopped = f"{_describe_exit(status)} while {self.phase}"
@@ -134,35 +150,38 @@ class _Run:
         result.output_dropped = self.dropped
         return result
 
-    def _launch(self, stdin, output, channel):
-        output_limit = self.limits.max_output + 1024  # a little over, so we see it overflow
-        if self.server is not None:
-            pid, template = self.server.spawn((stdin, output, channel), self.workdir, output_limit)
-            return _Forked(self.server, pid, template)
-        process = subprocess.Popen(
-            [self.python, "-I", "-c", LAUNCH, str(PACKAGE_ROOT), str(channel), str(output_limit)],
-            stdin=stdin, stdout=output, stderr=output, pass_fds=(channel,), cwd=self.workdir,
-            env=child_env(self.workdir), start_new_session=True)
-        return _Spawned(process)
+    def _request(self):
+        """What the template needs to confine the child, and the working folder we made."""
+        mode = self.server.isolation.mode
+        uid = self.server.throwaway_uid() if mode in ("bubblewrap", "uid") and os.geteuid() == 0 else None
+        workdir = None
+        if mode != "bubblewrap":
+            workdir = tempfile.mkdtemp(prefix="adam-teach-grade-")
+            if uid is not None:
+                os.chown(workdir, uid, uid)
+            os.chmod(workdir, 0o700)
+        request = {"mode": mode, "workdir": workdir, "uid": uid, "gid": uid, "tmp_mb": self.limits.tmp_mb,
+                   "keep": isolation_module.kept_under_tmp() if mode == "bubblewrap" else [],
+                   "rlimits": self.limits.rlimits(throwaway_uid=uid is not None),
+                   "output_limit": self.limits.max_output + 1024}  # a little over, to see it overflow
+        return request, workdir
 
-    def _start(self, pid, stdin_write):
-        """Set the limits on the child, then give it its job (it waits for the job)."""
-        job = {"cells": self.cells, "calls": self.calls, "timeout": self.limits.timeout,
-               "workdir": self.workdir, "rlimits": [], "uid": self.limits.uid, "gid": self.limits.gid}
-        if self.limits.uid is not None:
-            os.chown(self.workdir, self.limits.uid, self.limits.gid)
-        if not limits_module.apply(pid, self.limits):
-            job["rlimits"] = [list(t) for t in self.limits.rlimits()]
-        data = json.dumps(job).encode()
+    def _send(self, message):
+        data = json.dumps(message).encode() + b"\n"
         try:
             while data:
-                data = data[os.write(stdin_write, data):]
+                data = data[os.write(self.control, data):]
         except OSError:
             pass  # it died already; the exit status tells why
-        finally:
-            os.close(stdin_write)
 
-    def _watch(self, child, channel_read, output_read, start):
+    def _send_next_call(self):
+        if self.next_call < len(self.calls):
+            self._send(self.calls[self.next_call])
+            self.next_call += 1
+        else:
+            self._send({"end": True})
+
+    def _watch(self, child, channel_read, output_read, start, request):
         limits = self.limits
         selector = selectors.DefaultSelector()
         selector.register(channel_read, selectors.EVENT_READ, self._on_channel)
@@ -170,6 +189,7 @@ class _Run:
         total_deadline = start + limits.total_timeout
         self.phase_deadline = start + limits.timeout + limits.grace
         done_at = None
+        watch_memory = request["mode"] != "bubblewrap"  # there, its pid is not one of ours
         while selector.get_map():
             now = time.monotonic()
             if now > total_deadline:
@@ -180,7 +200,7 @@ class _Run:
                 self._stop(f"it was still {self.phase} after {limits.timeout:g} s and did "
                            "not stop when interrupted, so its process was killed")
                 return
-            if _resident_mb(child.pid) > limits.memory_mb * 1.25 + 256:  # rlimit's backstop
+            if watch_memory and _resident_mb(child.pid) > limits.memory_mb * 1.25 + 256:  # rlimit's backstop
                 self._stop(f"it used more than {limits.memory_mb} MB of memory while {self.phase}")
                 return
             if self.done:
@@ -218,60 +238,60 @@ class _Run:
                 self._on_message(message)
 
     def _on_message(self, message):
-        """Record one message. The learner can write to this pipe too: anything malformed
-        is ignored, and a forged outcome is no more than a value their function returned."""
-        event, result, limits = message.get("event"), self.result, self.limits
-        index, item, case = (message.get(k) for k in ("index", "item", "case"))
-        if not all(isinstance(n, int) for n in ((index,) if event in ("cell", "cell_done") else
-                                                (item, case) if event in ("call", "outcome") else ())):
+        """Record one message if it is the one expected next. The learner can write to this
+        pipe too: anything else is ignored, and a forged outcome in its turn is no more than
+        a value their function returned."""
+        event = message.get("event")
+        if event == "reference":
+            self._on_reference(message)
             return
-        self.phase_deadline = time.monotonic() + limits.timeout + limits.grace
+        step = (event, *(message.get(k) for k in _NUMBERS.get(event, ())))
+        if self.position >= len(self.expected) or step != self.expected[self.position]:
+            return
+        if any(type(n) is not int for n in step[1:]):
+            return
+        self.position += 1
+        self.phase_deadline = time.monotonic() + self.limits.timeout + self.limits.grace
+        result = self.result
         if event == "cell":
-            self.phase = f"running cell {index + 1}"
+            self.phase = f"running cell {step[1] + 1}"
             result.cells_run += 1
         elif event == "cell_done" and message.get("error"):
-            result.cell_errors.append((index, str(message["error"])[:2000]))
+            result.cell_errors.append((step[1], str(message["error"])[:2000]))
+        elif event == "ready":
+            self.phase = "between the cells and the hidden tests"
+            self._send_next_call()
         elif event == "call":
-            self.phase = f"calling {self.functions.get((item, case), 'a function')} on a hidden test"
+            self.phase = f"calling {self.functions.get(step[1:], 'a function')} on a hidden test"
         elif event == "outcome":
-            result.outcomes[(item, case)] = {"value": message.get("value"),
-                                             "error": str(message.get("error") or "")[:2000],
-                                             "mutated": bool(message.get("mutated"))}
+            result.outcomes[step[1:]] = {"value": message.get("value"),
+                                         "error": str(message.get("error") or "")[:2000],
+                                         "mutated": message.get("mutated") is True}
+            self.reference_calls = 0
+            self._send_next_call()
         elif event == "done":
             self.done = True
 
 
-def _kill_group(pid):
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    def _on_reference(self, message):
+        """Answer a call of an earlier function, only while a hidden call that uses it runs
+        (so never during that function's own item), at most MAX_REFERENCE_CALLS times."""
+        expected = self.expected[self.position] if self.position < len(self.expected) else ()
+        if self.answer is None or expected[:1] != ("outcome",) or self.reference_calls >= MAX_REFERENCE_CALLS:
+            return
+        call = self.calls[self.next_call - 1]
+        if message.get("function") not in call.get("uses", ()):
+            return
+        self.reference_calls += 1
+        self._send(self.answer(message["function"], message.get("args"), message.get("kwargs")))
 
 
-class _Spawned:
-    """A child started with subprocess: we are its parent and reap it."""
-
-    def __init__(self, process):
-        self.process, self.pid = process, process.pid
-
-    def has_exited(self):
-        try:
-            return os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-        except ChildProcessError:
-            return True
-
-    def reap(self):
-        """(exit status, CPU seconds) once it has ended."""
-        try:
-            _, status, usage = os.wait4(self.pid, 0)
-        except ChildProcessError:
-            return None, 0.0
-        self.process.returncode = os.waitstatus_to_exitcode(status)
-        return self.process.returncode, usage.ru_utime + usage.ru_stime
+_NUMBERS = {"cell": ("index",), "cell_done": ("index",), "call": ("item", "case"),
+            "outcome": ("item", "case")}
 
 
 class _Forked:
-    """A child forked by the fork server, which reaps it and tells us."""
+    """A child forked by the template, which reaps it and tells us."""
 
     def __init__(self, server, pid, template):
         self.server, self.pid, self.template = server, pid, template

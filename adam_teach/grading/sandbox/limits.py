@@ -1,21 +1,19 @@
-"""The limits a submission runs under, and how the kernel enforces them on its process.
+"""The limits a submission runs under.
 
-The grader sets them from outside, on the child's pid (`resource.prlimit`, Linux), before it
-hands the child its job, so not one line of the learner's code runs without them:
+`runner.confine` sets them as rlimits on the learner's process, before any of its code
+runs and before it drops to its throwaway uid (so they cannot be raised again):
 
 - RLIMIT_DATA (memory): heap and anonymous memory; an allocation past it raises MemoryError.
   (Not RLIMIT_AS: TensorFlow maps ~1.4 GB of address space for 0.3 GB of data.)
 - RLIMIT_CPU: the process's CPU time; past the soft limit SIGXCPU, past the hard one SIGKILL.
 - RLIMIT_FSIZE: the largest file it can write; RLIMIT_CORE 0: no core dumps.
+- RLIMIT_NPROC (with a throwaway uid only): processes and threads of that uid, so a fork
+  bomb stops there.
 
-With `uid` (the grader runs as root), the learner's code runs as another user, so it cannot
-signal the grader, raise its own limits again or write the grader's files.
-
-The wall-clock limits (per cell or call, and in total) and the resident-memory check are
-enforced by the grader's own loop, which SIGKILLs the whole process group; see `execute`.
+The wall-clock limits (per cell or call, and in total) are enforced by the grader's own
+loop, which has the whole submission killed when one is passed; see `execute`.
 """
 
-import os
 import resource
 from dataclasses import dataclass
 
@@ -29,39 +27,19 @@ class Limits:
     memory_mb: int = 1024
     max_output: int = 20_000  # bytes of printed output kept per submission
     max_file_mb: int = 64
+    tmp_mb: int = 256  # the private /tmp of a submission (bubblewrap mode)
+    processes: int = 256  # processes and threads of a throwaway uid
     grace: float = 2.0  # seconds the learner's process gets to stop by itself
-    uid: int = None  # run the learner's code as this user (the grader must be root), or as ours
-    gid: int = None
 
-    def rlimits(self):
+    def rlimits(self, throwaway_uid):
         """(resource, soft, hard) triples for the learner's process."""
         cpu = int(self.total_timeout + self.grace)
-        return [
+        triples = [
             (resource.RLIMIT_DATA, self.memory_mb * MB, self.memory_mb * MB),
             (resource.RLIMIT_CPU, cpu, cpu + 2),
             (resource.RLIMIT_FSIZE, self.max_file_mb * MB, self.max_file_mb * MB),
             (resource.RLIMIT_CORE, 0, 0),
         ]
-
-
-def apply(pid, limits):
-    """Set `limits` on the running process `pid` from outside. False where the platform
-    cannot (not Linux): the child then sets them on itself before running any cell."""
-    if not hasattr(resource, "prlimit"):
-        return False
-    for name, soft, hard in limits.rlimits():
-        resource.prlimit(pid, name, (soft, hard))
-    return True
-
-
-def drop_privileges(uid, gid):
-    """Become user `uid` for good (no way back to root): called in the learner's process
-    before its first cell. It can then neither signal the grader nor write its files."""
-    os.setgroups([])
-    os.setgid(gid)
-    os.setuid(uid)
-
-
-def apply_to_self(triples):
-    for name, soft, hard in triples:
-        resource.setrlimit(name, (soft, hard))
+        if throwaway_uid:
+            triples.append((resource.RLIMIT_NPROC, self.processes, self.processes))
+        return triples

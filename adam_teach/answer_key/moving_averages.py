@@ -3,7 +3,8 @@ m_0 = 0, and the bias-corrected m̂_t = m_t / (1 − βᵗ)."""
 
 import numpy as np
 
-from .. import averages, mistakes
+from .. import averages
+from . import mistakes
 from .base import Assignment, Case
 from .judging import Spec, make_item
 
@@ -11,10 +12,12 @@ EXERCISE = "02_moving_averages"
 
 EMA = Spec("ema", averages.ema, mistakes.EMA, needs_array=True,
            length_hint="return one average per value",
-           hint="start at m = 0 and update m = beta * m + (1 - beta) * g for each value")
+           hint="start at m = 0 and update m = beta * m + (1 - beta) * g for each value",
+           forbidden=("adam_teach.averages",))
 DEBIASED_EMA = Spec("debiased_ema", averages.debiased_ema, mistakes.DEBIASED_EMA,
                     needs_array=True, length_hint="return one average per value",
-                    hint="divide the t-th average (t = 1, 2, ...) by 1 - beta**t")
+                    hint="divide the t-th average (t = 1, 2, ...) by 1 - beta**t",
+                    forbidden=("adam_teach.averages",), uses=("ema",))
 
 
 def _items(cases):

@@ -4,39 +4,26 @@ x_k = x_{k−1} − α f'(x_{k−1})."""
 import numpy as np
 
 from .. import objectives
-from .. import mistakes
-from ..optimizers import SGD
+from . import mistakes
 from .base import Assignment, Case
 from .judging import Spec, make_item
+from .references import gradient_descent
 
 EXERCISE = "01_gradient_descent"
 CUBIC_GRAD = "adam_teach.objectives:cubic.grad"
 
 
-def optimizer_path(optimizer, grad_fn, x0, steps):
-    """The steps + 1 iterates of `optimizer` fed grad_fn(x), x0 first."""
-    x = np.array(x0, dtype=optimizer.dtype)
-    state = optimizer.init(x)
-    path = [x]
-    for _ in range(steps):
-        x, state, _ = optimizer.step(x, grad_fn(x), state)
-        path.append(x)
-    return np.array(path)
-
-
-def gradient_descent(grad_fn, x0, learning_rate, steps):
-    """Reference: plain gradient descent, adam_teach.optimizers.SGD."""
-    return optimizer_path(SGD(learning_rate), grad_fn, x0, steps)
-
-
 CUBIC = Spec("cubic", objectives.cubic.f, mistakes.CUBIC,
-             hint="f(x) = x³ − 2x² + 2; use ** or x * x so that it works on arrays")
+             hint="f(x) = x³ − 2x² + 2; use ** or x * x so that it works on arrays",
+             forbidden=("adam_teach.objectives",))
 CUBIC_GRAD_SPEC = Spec("cubic_grad", objectives.cubic.grad, mistakes.CUBIC_GRAD,
-                       hint="f'(x) = 3x² − 4x")
+                       hint="f'(x) = 3x² − 4x",
+                       forbidden=("adam_teach.objectives",))
 GRADIENT_DESCENT = Spec(
     "gradient_descent", gradient_descent, mistakes.GRADIENT_DESCENT, needs_array=True,
     length_hint="return steps + 1 iterates, x0 first",
-    hint="each step is x = x - learning_rate * grad_fn(x), and the path starts with x0")
+    hint="each step is x = x - learning_rate * grad_fn(x), and the path starts with x0",
+    forbidden=("adam_teach.optimizers", "adam_teach.trace"))
 
 
 def _items(cases):

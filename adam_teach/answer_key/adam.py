@@ -2,43 +2,24 @@
 
 import numpy as np
 
-from .. import mistakes
-from ..optimizers import Adam
-from ..optimizers.adam import AdamState
+from . import mistakes
 from .base import Assignment, Case
-from .gradient_descent import CUBIC_GRAD, optimizer_path
+from .gradient_descent import CUBIC_GRAD
 from .judging import Spec, make_item
+from .references import adam_step, run_adam
 
 EXERCISE = "03_adam"
 
 
-def reference_adam_step(x, g, m, v, t, learning_rate, beta_1, beta_2, epsilon, epsilon_hat):
-    """(x_t, m_t, v_t) from adam_teach.optimizers.Adam, given the state after step t − 1."""
-    optimizer = Adam(learning_rate, beta_1, beta_2, epsilon, epsilon_hat=epsilon_hat)
-    as_array = lambda value: np.asarray(value, dtype=np.float64)  # noqa: E731
-    x, state, _ = optimizer.step(as_array(x), as_array(g),
-                                 AdamState(t - 1, as_array(m), as_array(v)))
-    return x, state.m, state.v
-
-
-def adam_step(x, g, m, v, t, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
-    """Reference: Algorithm 1 (ε added to √v̂_t)."""
-    return reference_adam_step(x, g, m, v, t, learning_rate, beta_1, beta_2, epsilon,
-                               epsilon_hat=False)
-
-
-def run_adam(grad_fn, x0, steps, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
-    """Reference: the steps + 1 iterates of Algorithm 1."""
-    return optimizer_path(Adam(learning_rate, beta_1, beta_2, epsilon), grad_fn, x0, steps)
-
-
 ADAM_STEP = Spec("adam_step", adam_step, mistakes.ADAM_STEP, outputs=("x", "m", "v"),
                  hint="m_t = β₁m + (1 − β₁)g, v_t = β₂v + (1 − β₂)g², m̂ = m_t/(1 − β₁ᵗ), "
-                      "v̂ = v_t/(1 − β₂ᵗ), x_t = x − α m̂/(√v̂ + ε)")
+                      "v̂ = v_t/(1 − β₂ᵗ), x_t = x − α m̂/(√v̂ + ε)",
+                 forbidden=("adam_teach.optimizers", "adam_teach.trace"))
 RUN_ADAM = Spec("run_adam", run_adam, mistakes.RUN_ADAM, needs_array=True,
                 length_hint="return steps + 1 iterates, x0 first",
                 hint="start with m = v = 0 and call adam_step with t = 1, 2, ..., steps, "
-                     "passing the hyper-parameters on")
+                     "passing the hyper-parameters on",
+                forbidden=("adam_teach.optimizers", "adam_teach.trace"), uses=("adam_step",))
 
 
 def _items(cases):

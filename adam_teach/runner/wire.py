@@ -94,7 +94,10 @@ def decode(data, depth=0):
         dtype = data.get("dtype")
         if dtype not in DTYPES or not isinstance(data["__scalar__"], (bool, int, float)):
             return Unsupported("scalar", f"dtype {dtype!r}")
-        return np.array(data["__scalar__"], dtype=dtype)[()]
+        try:
+            return np.array(data["__scalar__"], dtype=dtype)[()]
+        except (TypeError, ValueError, OverflowError) as error:  # 2**70 as an int8, say
+            return Unsupported("scalar", f"unreadable as {dtype} ({error})")
     if "__tuple__" in data and isinstance(data["__tuple__"], list):
         return tuple(decode(item, depth + 1) for item in data["__tuple__"])
     if "__dict__" in data and isinstance(data["__dict__"], dict):

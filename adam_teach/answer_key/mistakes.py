@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import averages
+from .. import averages
 
 
 @dataclass(frozen=True)
@@ -233,21 +233,21 @@ RUN_ADAM = (
 
 
 def _keras_path_of_final_value(x0, steps, learning_rate=0.05, epsilon=1e-7):
-    from .keras_reference import adam_path_with_tape
+    from ..keras_reference import adam_path_with_tape
 
     final = adam_path_with_tape(x0, steps, learning_rate, epsilon=epsilon).x[-1]
     return np.full(steps + 1, final, dtype=np.float32)
 
 
 def _keras_path_ignoring_arguments(x0, steps, learning_rate=0.05, epsilon=1e-7):
-    from .keras_reference import adam_path_with_tape
+    from ..keras_reference import adam_path_with_tape
 
     return adam_path_with_tape(x0, steps).x
 
 
 def _paper_adam_path(x0, steps, learning_rate=0.05, epsilon=1e-7):
-    from .assignments.adam import run_adam  # exercise 03's reference, Algorithm 1
-    from .objectives import cubic
+    from ..objectives import cubic
+    from .references import run_adam  # exercise 03's reference, Algorithm 1
 
     return run_adam(cubic.grad, x0, steps, learning_rate, epsilon=epsilon)
 

@@ -1,9 +1,14 @@
-"""The graded exercises, keyed by the id stored in each notebook's
-metadata["adam_teach"]["exercise"].
+"""The answer key: the graded exercises, their hidden cases, the correct functions
+(`references`) and the catalogue of likely mistakes (`mistakes`).
 
-    from adam_teach import assignments
-    assignment = assignments.get("03_adam")       # hidden cases: what the autograder runs
-    checks = assignments.get("03_adam", visible=True)  # the notebook's self-check cases
+Only the grader and the learner's own self-checks read it: while a submission is graded,
+the sandbox does not show this folder to the learner's process (see grading.sandbox).
+Exercises are keyed by the id stored in each notebook's metadata["adam_teach"]["exercise"]
+(each exercise module's EXERCISE, the one place it is written in Python):
+
+    from adam_teach import answer_key
+    assignment = answer_key.get("03_adam")               # hidden cases: what the grader runs
+    self_check = answer_key.get("03_adam", visible=True)  # the notebook's self-check cases
 
 See base.py for how to run an item's cases and judge them.
 """

@@ -3,36 +3,25 @@ article's example with real tf.keras.optimizers.Adam and its path recorded."""
 
 import numpy as np
 
-from .. import mistakes
-from .adam import reference_adam_step
+from . import mistakes
 from .base import Assignment, Case
 from .judging import Spec, make_item
+from .references import adam_step_keras, keras_adam_path
 
 EXERCISE = "04_adam_vs_keras"
-
-
-def adam_step_keras(x, g, m, v, t, learning_rate, beta_1, beta_2, epsilon):
-    """Reference: x_t = x_{t−1} − α_t m_t / (√v_t + ε̂), α_t = α √(1 − β₂ᵗ) / (1 − β₁ᵗ)."""
-    return reference_adam_step(x, g, m, v, t, learning_rate, beta_1, beta_2, epsilon,
-                               epsilon_hat=True)
-
-
-def keras_adam_path(x0, steps, learning_rate=0.05, epsilon=1e-7):
-    """Reference: real tf.keras.optimizers.Adam on the cubic, gradients from GradientTape."""
-    from ..keras_reference import adam_path_with_tape
-
-    return adam_path_with_tape(x0, steps, learning_rate, epsilon=epsilon).x
 
 
 ADAM_STEP_KERAS = Spec(
     "adam_step_keras", adam_step_keras, mistakes.ADAM_STEP_KERAS, outputs=("x", "m", "v"),
     hint="m_t = β₁m + (1 − β₁)g, v_t = β₂v + (1 − β₂)g², α_t = α√(1 − β₂ᵗ)/(1 − β₁ᵗ), "
-         "x_t = x − α_t m_t/(√v_t + ε̂)")
+         "x_t = x − α_t m_t/(√v_t + ε̂)",
+    forbidden=("adam_teach.optimizers", "adam_teach.trace", "keras.src.optimizers"))
 KERAS_ADAM_PATH = Spec(
     "keras_adam_path", keras_adam_path, mistakes.KERAS_ADAM_PATH, needs_array=True,
     length_hint="record x0 and then x after each of the steps: steps + 1 values",
     hint="use tf.keras.optimizers.Adam(learning_rate=learning_rate, epsilon=epsilon) and "
-         "optimizer.apply_gradients([(gradient, x)]) after each GradientTape")
+         "optimizer.apply_gradients([(gradient, x)]) after each GradientTape",
+    forbidden=("adam_teach.keras_reference",))
 
 
 def _items(cases):
@@ -84,5 +73,5 @@ HIDDEN = {
 
 TITLE = "Adam in Keras: the ε̂ form and the article's example"
 FUNCTIONS = ("adam_step_keras", "keras_adam_path")
-ASSIGNMENT = Assignment(EXERCISE, TITLE, FUNCTIONS, _items(HIDDEN))
-SELF_CHECK = Assignment(EXERCISE, TITLE, FUNCTIONS, _items(VISIBLE))
+ASSIGNMENT = Assignment(EXERCISE, TITLE, FUNCTIONS, _items(HIDDEN), needs_tensorflow=True)
+SELF_CHECK = Assignment(EXERCISE, TITLE, FUNCTIONS, _items(VISIBLE), needs_tensorflow=True)

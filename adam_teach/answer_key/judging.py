@@ -2,7 +2,7 @@
 
 A `Spec` says what a learner's function must compute (a reference implementation with the
 same signature, taken from adam_teach) and what it is likely to get wrong
-(`adam_teach.mistakes`). `make_item` turns a Spec and some cases into a graded `Item`
+(`answer_key.mistakes`). `make_item` turns a Spec and some cases into a graded `Item`
 whose judge scores each case:
 - 1 if the output matches the reference (NumPy's allclose with RTOL, ATOL) and no argument
   was changed in place;
@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 
+from ..runner import tripwires
 from .base import Item, Verdict, fresh, quietly
 
 # float32 arithmetic is accepted: 1 − β₂ rounded to float32 is 0.00099998713, 1.3e-5 off.
@@ -36,6 +37,8 @@ class Spec:
     needs_array: bool = False  # the result must be an np.ndarray (not a list)
     length_hint: str = ""  # said when the first dimension has the wrong length
     hint: str = ""  # said when the output is wrong in an unknown way
+    forbidden: tuple = ()  # modules whose code it may not call while graded (runner.tripwires)
+    uses: tuple = ()  # earlier functions it calls, e.g. run_adam calls adam_step
 
 
 def make_item(spec, grade_id, points, description, cases):
@@ -45,7 +48,8 @@ def make_item(spec, grade_id, points, description, cases):
             raise ValueError(f"case calls {case.function}, but item {grade_id!r} grades "
                              f"{spec.function}")
     return Item(grade_id=grade_id, points=points, description=description, cases=cases,
-                judge=partial(judge, spec, cases, points))
+                judge=partial(judge, spec, cases, points), forbidden=tuple(spec.forbidden),
+                uses=tuple(spec.uses))
 
 
 def judge(spec, cases, points, outcomes):
@@ -79,6 +83,11 @@ def judge_case(spec, case, outcome):
     """(score, sentence, candidates) for one call: score 1, 0.5 or 0; the sentence says what
     is wrong, with "{mistake}" where the chosen one of the candidate mistakes goes."""
     if outcome.error:
+        if outcome.error.startswith(tripwires.PREFIX):
+            used = outcome.error.partition(": ")[2].partition(" does the work")[0]
+            return 0, _braces(f"it called a ready-made implementation ({used}): this exercise "
+                              f"asks you to write {spec.function} yourself, so this check earns "
+                              "nothing"), []
         if outcome.error.startswith("NotImplementedError"):
             return 0, (f"not written yet: replace `raise NotImplementedError()` in "
                        f"{spec.function} with your code"), []
@@ -281,6 +290,11 @@ def reference_namespace():
 
     return {spec.function: spec.reference for assignment in ASSIGNMENTS.values()
             for spec in assignment_specs(assignment)}
+
+
+def reference(function_name):
+    """adam_teach's correct version of the learner's function `function_name`."""
+    return reference_namespace()[function_name]
 
 
 def assignment_specs(assignment):

@@ -1,30 +1,19 @@
-"""What an auto-graded exercise is, independent of how it is run.
+"""Calling a learner's function on one case, in the learner's own process.
 
-An `Assignment` (one exercise notebook) has graded `Item`s; each item matches a graded test
-cell of the notebook by `grade_id` and has `points`. An item is judged in two halves so that
-the verdict never depends on code the learner controls:
-
-1. `cases`: the calls to make (function name, positional args, keyword args), plain data
-   that can be sent to a learner's kernel or run in-process by a self-check;
-2. `judge(outcomes) -> Verdict`: given what each call returned (or raised), the score and a
-   message naming the likely mistake. The grader runs `judge` in its own process.
-
-Function-valued arguments in `Case.args` / `Case.kwargs` are strings (every string argument
+This module runs inside the sandbox (and in the learner's notebook, for the self-checks):
+it holds no answers, only the mechanics of a call. A `Case` is plain data (function name,
+positional args, keyword args). Function-valued arguments are strings (every string argument
 is a reference; no learner function takes a string):
 - "cubic_grad" (a bare identifier): the learner's own function of that name, looked up in
   the notebook's namespace;
 - "adam_teach.objectives:cubic.grad" ("module:attribute.path", like an entry point): an
-  object imported from the adam_teach package, e.g. the reference gradient of the cubic.
-`resolve(value, namespace)` turns a reference into the function.
+  object imported from the adam_teach package, e.g. the gradient of the cubic.
 
-How a grading engine makes the outcomes, in the learner's kernel (where adam_teach is
-importable): `outcome = call_case(case, globals())` for each case of the item, in order. It
-resolves references, calls the function on fresh copies of the arguments, and returns an
-`Outcome` whose `value` is plain data (tuples, lists, floats, NumPy arrays; anything with
-`__array__`, such as a tf.Variable, becomes a NumPy array), `error` is "ExceptionName:
-message" if the call raised, and `mutated` is True if the call changed one of its array
-arguments in place. Send the outcomes back and call `item.judge(outcomes)` outside the
-kernel; judge needs one outcome per case, in the order of `item.cases`.
+`call_case(case, namespace)` resolves references, calls the function on fresh copies of the
+arguments, and returns an `Outcome` whose `value` is plain data (tuples, lists, floats,
+NumPy arrays; anything with `__array__`, such as a tf.Variable, becomes a NumPy array),
+`error` is "ExceptionName: message" if the call raised, and `mutated` is True if the call
+changed one of its array arguments in place.
 """
 
 import contextlib
@@ -32,7 +21,7 @@ import copy
 import importlib
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -52,34 +41,6 @@ class Outcome:
     value: Any = None
     error: str = ""
     mutated: bool = False
-
-
-@dataclass(frozen=True)
-class Verdict:
-    score: float
-    max_score: float
-    messages: tuple = ()  # each a sentence a learner can act on; the first says pass or fail
-
-    @property
-    def passed(self):
-        return self.score >= self.max_score
-
-
-@dataclass(frozen=True)
-class Item:
-    grade_id: str
-    points: float
-    description: str
-    cases: tuple  # of Case
-    judge: Callable  # (outcomes: list[Outcome]) -> Verdict
-
-
-@dataclass(frozen=True)
-class Assignment:
-    exercise: str  # e.g. "03_adam": the notebook's metadata["adam_teach"]["exercise"]
-    title: str
-    functions: tuple  # names the learner writes
-    items: tuple  # of Item
 
 
 def resolve(value, namespace):
