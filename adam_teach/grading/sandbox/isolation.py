@@ -42,7 +42,7 @@ PROBE = ("import os, sys, ctypes; libc = ctypes.CDLL(None, use_errno=True)\n"
          "if pid == 0: os._exit(child())\n"
          "raise SystemExit(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))")
 
-PROBE_ENV = {"PATH": os.defpath, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+PROBE_ENV = {"PATH": os.defpath, "HOME": "/tmp", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
 
 
 class IsolationError(Exception):
