@@ -2,20 +2,55 @@
 commits them: TensorFlow silenced, a fixed working directory, no stderr left behind.
 
 Every cell has a time limit. A cell that runs past it, or fails, is named (its number and
-first line) and the notebook file is left as it was: nothing half-executed is saved."""
+first line) and the notebook file is left as it was: nothing half-executed is saved.
+
+The kernel's messages are waited for in one-second slices (`SlicedPollChannel`): under load
+a message from the kernel can sit unnoticed in its socket until the wait's deadline, so that
+kernel and client both idle (seen here about once in 15 executions beside a CPU-heavy
+process, with ipykernel 6 and 7 alike; `benchmarks/hangs.py` measures it). Looking again
+every second finds such a message within a second."""
 
 import os
 import sys
+import time
 from pathlib import Path
+from queue import Empty
 
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from traitlets import Type
 
 QUIET_ENV = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0", "PYTHONHASHSEED": "0",
              "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
 CELL_TIMEOUT = 600  # seconds per cell; the slowest course cell (notebook 09's Keras run) takes ~10 s
 STARTUP_TIMEOUT = 120  # seconds for the kernel to start
+
+
+POLL_SLICE = 1.0  # seconds: the longest a ready message can wait unseen
+
+
+class SlicedPollChannel(AsyncZMQSocketChannel):
+    """A kernel channel whose `get_msg(timeout)` waits in slices of POLL_SLICE seconds, up to
+    the same overall timeout (None: for ever), instead of in one long poll."""
+
+    async def get_msg(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = POLL_SLICE if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                return await super().get_msg(timeout=min(POLL_SLICE, left))
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+
+
+class SlicedPollKernelClient(AsyncKernelClient):
+    shell_channel_class = Type(SlicedPollChannel)
+    iopub_channel_class = Type(SlicedPollChannel)
 
 
 class NotebookFailed(Exception):
@@ -31,8 +66,11 @@ def run_cells(nb, folder, timeout=CELL_TIMEOUT):
     """Execute `nb` in place in a fresh kernel started in `folder`. Raises NotebookFailed
     naming the cell that timed out or raised, or the kernel's death."""
     os.environ.update(QUIET_ENV)
-    client = NotebookClient(nb, timeout=timeout, startup_timeout=STARTUP_TIMEOUT, kernel_name="python3",
-                            record_timing=False, resources={"metadata": {"path": str(folder)}})
+    kernel = AsyncKernelManager(kernel_name="python3",
+                                client_class=f"{__name__}.{SlicedPollKernelClient.__name__}")
+    client = NotebookClient(nb, km=kernel, timeout=timeout, startup_timeout=STARTUP_TIMEOUT,
+                            kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(folder)}})
     current = {"index": None}
     client.on_cell_start = lambda cell, cell_index: current.update(index=cell_index)
     where = lambda: _cell_name(nb, current["index"]) if current["index"] is not None else "kernel start-up"

@@ -45,3 +45,72 @@ def test_a_failing_cell_is_named_and_nothing_is_saved(tmp_path, cell, expected):
 def test_a_bad_timeout_is_refused(tmp_path):
     result = execute(notebook(tmp_path, "1"), "--timeout", 0)
     assert result.returncode == 2 and "--timeout must be a number of seconds > 0" in result.stderr
+
+
+def fake_parent_get_msg(monkeypatch, seen_on_call):
+    """AsyncZMQSocketChannel.get_msg as it behaves when a wake-up is missed: the message is
+    in the socket, but the poll only notices it when its own timeout ends (call number
+    `seen_on_call`, counted from 1); earlier calls wait their whole timeout and find nothing."""
+    import asyncio
+    from queue import Empty
+
+    from jupyter_client.channels import AsyncZMQSocketChannel
+
+    calls = []
+
+    async def get_msg(self, timeout=None):
+        calls.append(timeout)
+        if len(calls) >= seen_on_call:
+            return {"msg_type": "execute_reply"}
+        await asyncio.sleep(timeout)
+        raise Empty
+
+    monkeypatch.setattr(AsyncZMQSocketChannel, "get_msg", get_msg)
+    return calls
+
+
+def test_a_message_missed_by_one_poll_is_found_a_slice_later(monkeypatch):
+    import asyncio
+    import time
+
+    from adam_teach.notebook_runner import POLL_SLICE, SlicedPollChannel
+
+    calls = fake_parent_get_msg(monkeypatch, seen_on_call=2)
+    channel = SlicedPollChannel.__new__(SlicedPollChannel)
+    start = time.monotonic()
+    assert asyncio.run(channel.get_msg(timeout=120)) == {"msg_type": "execute_reply"}
+    assert time.monotonic() - start < POLL_SLICE + 1  # not the 120 s a single poll would wait
+    assert calls[0] <= POLL_SLICE
+
+
+def test_the_overall_timeout_still_holds(monkeypatch):
+    import asyncio
+    import time
+    from queue import Empty
+
+    from adam_teach.notebook_runner import SlicedPollChannel
+
+    fake_parent_get_msg(monkeypatch, seen_on_call=10**6)
+    channel = SlicedPollChannel.__new__(SlicedPollChannel)
+    start = time.monotonic()
+    with pytest.raises(Empty):
+        asyncio.run(channel.get_msg(timeout=2.5))
+    assert 2.4 < time.monotonic() - start < 3.5
+
+
+def test_notebooks_run_with_the_sliced_client(monkeypatch, tmp_path):
+    from adam_teach import notebook_runner
+
+    seen = []
+    original = notebook_runner.NotebookClient.async_start_new_kernel_client
+
+    async def spy(self):
+        kc = await original(self)
+        seen.append(type(kc))
+        return kc
+
+    monkeypatch.setattr(notebook_runner.NotebookClient, "async_start_new_kernel_client", spy)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")])
+    notebook_runner.run_cells(nb, tmp_path)
+    assert seen == [notebook_runner.SlicedPollKernelClient]
+    assert nb.cells[0].outputs[0]["text"] == "1\n"
