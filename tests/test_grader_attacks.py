@@ -201,10 +201,12 @@ def test_keep_alive_messages_do_not_extend_the_time_limit(tmp_path, mode):
     started = time.monotonic()
     done = grade(tmp_path / "keep_alive.ipynb", "--out", out, "--timeout", "2", isolation=mode)
     assert done.returncode == 0, done.stderr
-    assert time.monotonic() - started < 9  # the cell wanted 10 s
+    # the cell wanted 60 s; killed at its 2 s limit, the whole grading takes a few seconds
+    # (a generous bound, so that a loaded machine does not fail it)
+    assert time.monotonic() - started < 40
     feedback = feedback_of(out, "keep_alive")
     assert "did not stop when interrupted, so its process was killed" in feedback
-    assert "ran 10 s" not in feedback
+    assert "ran 60 s" not in feedback
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -146,7 +146,7 @@ def test_sigkill_reaches_a_loop_that_ignores_signals_and_its_children():
         "while True:\n    pass\n")}]
     started = time.monotonic()
     execution = execute(cells, [], Limits(timeout=2, grace=1))
-    assert time.monotonic() - started < 10
+    assert time.monotonic() - started < 30  # killed at 2 s + 1 s grace; the loop never ends by itself
     assert "did not stop when interrupted, so its process was killed" in execution.stopped
     assert alive_with(marker) == []  # its child, in a session of its own, was killed too
 

@@ -79,7 +79,7 @@ def test_a_message_missed_by_one_poll_is_found_a_slice_later(monkeypatch):
     channel = SlicedPollChannel.__new__(SlicedPollChannel)
     start = time.monotonic()
     assert asyncio.run(channel.get_msg(timeout=120)) == {"msg_type": "execute_reply"}
-    assert time.monotonic() - start < POLL_SLICE + 1  # not the 120 s a single poll would wait
+    assert time.monotonic() - start < POLL_SLICE + 5  # not the 120 s a single poll would wait
     assert calls[0] <= POLL_SLICE
 
 
@@ -95,7 +95,7 @@ def test_the_overall_timeout_still_holds(monkeypatch):
     start = time.monotonic()
     with pytest.raises(Empty):
         asyncio.run(channel.get_msg(timeout=2.5))
-    assert 2.4 < time.monotonic() - start < 3.5
+    assert 2.4 < time.monotonic() - start < 8  # not before the deadline, nor long after
 
 
 def test_notebooks_run_with_the_sliced_client(monkeypatch, tmp_path):

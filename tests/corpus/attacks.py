@@ -160,7 +160,7 @@ if stolen:
 
 KEEP_ALIVE = '''import json, os, signal, time
 signal.signal(signal.SIGALRM, signal.SIG_IGN)
-end = time.monotonic() + 10
+end = time.monotonic() + 60
 while time.monotonic() < end:
     for fd in range(3, 40):
         for index in range(20):
@@ -169,7 +169,7 @@ while time.monotonic() < end:
             except OSError:
                 break
     time.sleep(0.1)
-print("ran 10 s")
+print("ran 60 s")
 '''
 
 FORGED_SCALAR = STEP_HEAD + '''    import json, os
