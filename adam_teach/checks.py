@@ -69,12 +69,12 @@ def _checker(grade_id):
     return check
 
 
-check_cubic = _checker("cubic")
-check_cubic_grad = _checker("cubic_grad")
-check_gradient_descent = _checker("gradient_descent")
-check_ema = _checker("ema")
-check_debiased_ema = _checker("debiased_ema")
-check_adam_step = _checker("adam_step")
-check_run_adam = _checker("run_adam")
-check_adam_step_keras = _checker("adam_step_keras")
-check_keras_adam_path = _checker("keras_adam_path")
+def __getattr__(name):
+    """`checks.check_<grade_id>`, e.g. check_adam_step: the self-check of that graded item."""
+    if name.startswith("check_"):
+        try:
+            exercise_of_item(name[len("check_"):])
+        except KeyError as error:
+            raise AttributeError(f"adam_teach.checks has no {name}: {error.args[0]}") from None
+        return _checker(name[len("check_"):])
+    raise AttributeError(f"module 'adam_teach.checks' has no attribute {name!r}")

@@ -193,3 +193,16 @@ def test_write_atomically_replaces_a_symlinked_folder_and_leaves_no_temporary(tm
     assert (tmp_path / "out" / "alice" / "results.json").read_text() == "{}"
     assert list(elsewhere.iterdir()) == []
     assert [p.name for p in (tmp_path / "out" / "alice").iterdir()] == ["results.json"]
+
+
+def test_a_read_case_copies_the_learners_variable_and_calls_nothing():
+    from adam_teach.runner.calls import Case, call_case
+
+    answer = {"optimizer": "adam", "learning_rate": np.array([0.1])}
+    outcome = call_case(Case("choice", read=True), {"choice": answer})
+    assert outcome.error == "" and outcome.value == {"optimizer": "adam", "learning_rate": np.array([0.1])}
+    outcome.value["learning_rate"][0] = 5.0
+    assert answer["learning_rate"][0] == 0.1  # a copy, not the learner's object
+    assert call_case(Case("choice", read=True), {"choice": len}).value is len  # not called
+    missing = call_case(Case("first_step", read=True), {})
+    assert missing.error.startswith("NameError") and "assign your answer to first_step" in missing.error

@@ -4,7 +4,8 @@
 Only the grader and the learner's own self-checks read it: while a submission is graded,
 the sandbox does not show this folder to the learner's process (see grading.sandbox).
 Exercises are keyed by the id stored in each notebook's metadata["adam_teach"]["exercise"]
-(each exercise module's EXERCISE, the one place it is written in Python):
+(each exercise module's EXERCISE, the one place it is written in Python). Every module of
+this package that defines EXERCISE is an exercise: adding one is adding its module.
 
     from adam_teach import answer_key
     assignment = answer_key.get("03_adam")               # hidden cases: what the grader runs
@@ -13,10 +14,20 @@ Exercises are keyed by the id stored in each notebook's metadata["adam_teach"]["
 See base.py for how to run an item's cases and judge them.
 """
 
-from . import adam, adam_vs_keras, gradient_descent, moving_averages
+import importlib
+import pkgutil
+
 from .base import Assignment, Case, Item, Outcome, Verdict, call_case, resolve
 
-_MODULES = (gradient_descent, moving_averages, adam, adam_vs_keras)
+
+def _exercise_modules():
+    """The modules of this package that define an exercise (an EXERCISE id), by id."""
+    modules = [importlib.import_module(f"{__name__}.{info.name}")
+               for info in pkgutil.iter_modules(__path__)]
+    return sorted((m for m in modules if hasattr(m, "EXERCISE")), key=lambda m: m.EXERCISE)
+
+
+_MODULES = _exercise_modules()
 ASSIGNMENTS = {module.EXERCISE: module.ASSIGNMENT for module in _MODULES}
 SELF_CHECKS = {module.EXERCISE: module.SELF_CHECK for module in _MODULES}
 

@@ -92,6 +92,6 @@ def reference_reply(function, args, kwargs):
 def calls_for(assignment):
     """The hidden calls of every item, in order, wire-encoded for the learner's process."""
     return [{"item": k, "case": j, "function": case.function, "args": wire.encode(tuple(case.args)),
-             "kwargs": wire.encode(dict(case.kwargs)), "forbidden": list(item.forbidden),
+             "kwargs": wire.encode(dict(case.kwargs)), "read": case.read, "forbidden": list(item.forbidden),
              "uses": list(item.uses)}
             for k, item in enumerate(assignment.items) for j, case in enumerate(item.cases)]

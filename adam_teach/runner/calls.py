@@ -9,6 +9,9 @@ is a reference; no learner function takes a string):
 - "adam_teach.objectives:cubic.grad" ("module:attribute.path", like an entry point): an
   object imported from the adam_teach package, e.g. the gradient of the cubic.
 
+A case with `read=True` calls nothing: its outcome is the value of the learner's variable of
+that name (a numeric answer, a dict of chosen settings), copied.
+
 `call_case(case, namespace)` resolves references, calls the function on fresh copies of the
 arguments, and returns an `Outcome` whose `value` is plain data (tuples, lists, floats,
 NumPy arrays; anything with `__array__`, such as a tf.Variable, becomes a NumPy array),
@@ -28,9 +31,10 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Case:
-    function: str  # the name the learner defines, e.g. "adam_step"
+    function: str  # the name the learner defines, e.g. "adam_step" (or a variable, if read)
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
+    read: bool = False  # True: the outcome is the value of the variable `function`, no call
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,8 @@ def call_case(case, namespace):
     """Run one Case against the functions in `namespace` and return its Outcome. Never
     raises because of the learner's code; NumPy warnings are silenced (they would be
     stderr in a notebook)."""
+    if case.read:
+        return read_variable(case.function, namespace)
     try:
         function = resolve(case.function, namespace)
         args = [fresh(value, namespace) for value in case.args]
@@ -120,3 +126,14 @@ def call_case(case, namespace):
     mutated = not (_same(originals[0], args)
                    and all(_same(originals[1][k], kwargs[k]) for k in kwargs))
     return Outcome(value=value, mutated=mutated)
+
+
+def read_variable(name, namespace):
+    """The Outcome of reading the learner's variable `name`: a private copy of its value."""
+    if name not in namespace:
+        return Outcome(error=f"NameError: name {name!r} is not defined: assign your answer "
+                             f"to {name} and run that cell")
+    try:
+        return Outcome(value=to_plain(copy.deepcopy(namespace[name])))
+    except Exception as error:  # a learner's object whose copy raises
+        return Outcome(error=f"{type(error).__name__}: {error}")

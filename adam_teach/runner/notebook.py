@@ -213,7 +213,8 @@ def call_functions(namespace, control, timeout, channel, tripwires):
         saved = _stand_ins(namespace, uses, control, channel)
         try:
             _arm(timeout)
-            case = Case(call["function"], tuple(wire.decode(call["args"])), wire.decode(call["kwargs"]))
+            case = Case(call["function"], tuple(wire.decode(call["args"])), wire.decode(call["kwargs"]),
+                        read=call.get("read") is True)
             with tripwires.armed(call.get("forbidden", ())):
                 outcome = call_case(case, namespace)
             value, error, mutated = wire.encode(outcome.value), outcome.error, outcome.mutated
