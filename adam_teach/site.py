@@ -9,6 +9,7 @@ with every notebook's title and estimated time, read from its first markdown cel
 
 import argparse
 import re
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,9 @@ import nbformat
 from nbconvert import HTMLExporter
 
 TEMPLATES = Path(__file__).parent / "site_templates"
+MATHJAX_DIR = "mathjax"  # the site's copy of MathJax, beside index.html
+# nbconvert's default MathJax configuration, loaded from the site's copy instead of a CDN.
+MATHJAX_URL = f"../{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
 
 # (folder in the repository and in the site, heading on the index page, note under it)
 SECTIONS = (
@@ -148,7 +152,21 @@ def notebook_html(page, previous, following, exporter):
 
 
 def make_exporter():
-    return HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATES)])
+    return HTMLExporter(template_name="course", extra_template_basedirs=[str(TEMPLATES)],
+                        mathjax_url=MATHJAX_URL)
+
+
+def copy_mathjax(out):
+    """Write MathJax (jupyter-server-mathjax's copy, the one Jupyter serves offline) into
+    out/mathjax."""
+    try:
+        import jupyter_server_mathjax
+    except ImportError:
+        raise FileNotFoundError("the static site needs a copy of MathJax: pip install "
+                                "jupyter-server-mathjax (it is in requirements.txt; `make html` "
+                                "installs it)") from None
+    source = Path(jupyter_server_mathjax.__file__).parent / "static"
+    shutil.copytree(source, Path(out) / MATHJAX_DIR, dirs_exist_ok=True)
 
 
 def index_html(pages, course_title):
@@ -181,6 +199,7 @@ def build_site(root, out, course_title="adam-teach: the Adam optimiser, built fr
             following = section_pages[i + 1] if i + 1 < len(section_pages) else None
             html = notebook_html(page, previous, following, exporter)
             (out / page.href).write_text(html, encoding="utf-8")
+    copy_mathjax(out)
     (out / "index.html").write_text(index_html(pages, course_title), encoding="utf-8")
     return pages
 

@@ -32,21 +32,6 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is missing: "
-                                   "pip install -r requirements-dev.txt")
-    executable = bs.find_chromium()
-    if executable is None:
-        pytest.skip(bs.INSTALL_HINT)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=bs.CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.fixture
 def servers(tmp_path):
     """A JupyterLab or Notebook 7 server on its own copy of notebooks/, stopped (with its

@@ -112,3 +112,34 @@ def test_format_minutes():
 def test_no_notebooks_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no notebooks under"):
         site.build_site(tmp_path, tmp_path / "out")
+
+
+def test_formulas_are_typeset_with_the_network_blocked(built, chromium):
+    """The site's own copy of MathJax typesets every formula of a page while every request
+    that is not a file of the site is refused (a workshop room without a network)."""
+    context = chromium.new_context(offline=True)
+    refused = []
+
+    def only_local_files(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local_files)
+    try:
+        page = context.new_page()
+        page.goto((built / "notebooks" / "04_bias_correction.html").as_uri())
+        page.wait_for_function("() => window.MathJax && MathJax.Hub", timeout=30_000)  # loaded from the site
+        page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")  # after Typeset
+        typeset = page.locator(".MathJax").count()
+        text = page.inner_text("body")
+        errors = page.locator(".MathJax_Error, .merror").count()
+    finally:
+        context.close()
+    source = (built / "notebooks" / "04_bias_correction.html").read_text(encoding="utf-8")
+    assert source.count("$") and typeset >= 10, typeset
+    assert "\\beta" not in text and "$$" not in text, "formulas left as LaTeX source"
+    assert errors == 0
+    assert not [url for url in refused if "mathjax" in url.lower()], refused
