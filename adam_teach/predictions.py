@@ -30,7 +30,7 @@ def _format(value, spec, unit=""):
 
 
 def _percent(fraction):
-    return f"{fraction:.1%}" if fraction < 0.1 else f"{fraction:.0%}"
+    return f"{fraction:.0%}" if fraction >= 0.1 else f"{100 * fraction:.2g}%"
 
 
 def _not_a_number(prediction, name):

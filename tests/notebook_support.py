@@ -21,8 +21,9 @@ def printed(name):
 
 
 def defined_in_notebook(name, function):
-    """Execute the notebook cell that defines `function` (with numpy as np) and return it."""
-    cell = next(c for c in read_notebook(name).cells if c.cell_type == "code" and f"def {function}(" in c.source)
+    """Execute the notebook cell that defines `function` (with numpy as np) and return it: the
+    last such cell, the course's own (a "try it first" cell before it holds the learner's)."""
+    cell = [c for c in read_notebook(name).cells if c.cell_type == "code" and f"def {function}(" in c.source][-1]
     source = cell.source.split("\n\n\n")[0]  # the definition, without a demo below it
     namespace = {"np": np}
     exec(source, namespace)
