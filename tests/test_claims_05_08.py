@@ -399,8 +399,13 @@ def test_05_and_08_arithmetic():
     g_1 = cubic_grad(0.001)
     assert f"{0.05 * abs(g_1):.4f}" == "0.0002"
     says("05_adam_from_scratch", "$\\alpha |g_1| = 0.0002$")
-    assert f"{1e-7 / np.sqrt(1 - 0.999):.1e}" == "3.2e-06"
-    says("06_adam_vs_keras", "\\approx 3.2 \\times 10^{-6}")
+    # 06's question 1: ε_eff/ε̂ = 1/√(1 − β₂ᵗ) falls below 2 from t = 288 on (ε_eff at t = 1 is
+    # 06's prediction, checked in test_prediction_cells.py)
+    t = np.arange(1, 1000)
+    first_below_twice = int(t[1 / np.sqrt(1 - 0.999**t) < 2][0])
+    assert first_below_twice == int(np.ceil(np.log(0.75) / np.log(0.999))) == 288
+    says("06_adam_vs_keras", f"\\ln(3/4)/\\ln 0.999 \\approx {np.log(0.75) / np.log(0.999):.1f}$: "
+                             f"from $t = {first_below_twice}$ on, whatever $\\hat\\epsilon$ is")
     assert 1e9 * 4 * 2 / 1e9 == 8 and 1e9 * 4 / 1e9 == 4
     says("08_myths_and_limits", "Adam's state is 8 GB on top of the 4 GB of weights")
     from test_notebooks_05_09 import hand_reddi
