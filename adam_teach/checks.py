@@ -46,8 +46,10 @@ def autograde(exercise, grade_id, namespace):
     the verdict, and return the score (nbgrader reads a test cell's number as partial
     credit). The tamper-resistant way is `adam-teach grade`, which judges outside the
     learner's process and keeps the answer key out of its reach."""
-    verdict = run_item(_answer_key().get_item(exercise, grade_id), namespace)
-    print("Autograder, on inputs you have not seen:")
+    item = _answer_key().get_item(exercise, grade_id)
+    verdict = run_item(item, namespace)
+    graded = "your answer" if all(case.read for case in item.cases) else "inputs you have not seen"
+    print(f"Autograder, on {graded}:")
     show(verdict)
     return float(verdict.score)
 
