@@ -182,6 +182,8 @@ def test_07_lowest_on_rosenbrock():
     final_f = {name: trace.f[-1] for name, trace in run_paths("Rosenbrock", TUNED_LEARNING_RATES["Rosenbrock"]).items()}
     winner = min(final_f, key=final_f.get)
     assert winner == "Momentum" and sorted(final_f.values())[1] > 2 * final_f[winner]  # a clear winner
+    adam = run_paths("Rosenbrock", {"Adam": TUNED_LEARNING_RATES["Rosenbrock"]["Adam"]})["Adam"]
+    assert adam.x[-1, 0] > 0 and np.linalg.norm(adam.x[-1] - 1) > 0.5  # round the bend (x > 0), not at (1, 1)
     text = revealed("07_beyond_the_cubic")
     assert f"The answer: {winner}.\n" in text
     assert f"ends lowest, at f = {stable(final_f['Momentum'], '.4f')}" in text
