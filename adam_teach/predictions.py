@@ -45,7 +45,11 @@ def _not_a_number(prediction, name):
     if isinstance(prediction, bool) or not isinstance(prediction, numbers.Real):
         return (f"{prediction!r} is a {type(prediction).__name__}, not a number. "
                 f"Write one number, e.g. {name} = 2.5")
-    if not math.isfinite(prediction):
+    try:
+        finite = math.isfinite(prediction)
+    except OverflowError:  # an int too large for a float
+        finite = False
+    if not finite:
         return f"{prediction!r} is not a finite number. Write one, e.g. {name} = 2.5"
     return ""
 

@@ -73,6 +73,7 @@ def test_tolerance_is_inclusive_and_negative_answers_work(capsys):
     (1 + 2j, "(1+2j) is a complex, not a number. Write one number, e.g. my_prediction = 2.5"),
     (float("nan"), "nan is not a finite number. Write one, e.g. my_prediction = 2.5"),
     (float("inf"), "inf is not a finite number. Write one, e.g. my_prediction = 2.5"),
+    (2**1100, f"{2**1100!r} is not a finite number. Write one, e.g. my_prediction = 2.5"),
 ])
 def test_bad_numbers_get_a_message_and_no_answer(capsys, prediction, problem):
     text = output(capsys, predictions.check, prediction, 5, tolerance=1, why="Because.")
