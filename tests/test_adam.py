@@ -127,11 +127,18 @@ def test_amsgrad_keeps_the_largest_second_moment():
 
 
 def test_adamw_decays_before_the_adam_step():
+    """With g ≠ 0 the three orders differ: decay first (Keras, PyTorch) gives
+    2 − 0.1·0.5·2 − 0.1 = 1.8 (Adam's first step is α·g/(|g| + ε) ≈ α); decaying after the
+    step gives (2 − 0.1)·(1 − 0.05) = 1.805; λx added to the gradient (L2) gives 2 − 0.1 = 1.9.
+    (With g = 0, decay first, decay after and L2 all give 1.9: such a test cannot fail.)"""
     x = np.array([2.0])
-    g = np.array([0.0])
+    g = np.array([0.5])
     opt = AdamW(learning_rate=0.1, weight_decay=0.5, epsilon=1e-8)
     x1, _, _ = opt.step(x, g, opt.init(x))
-    assert x1[0] == pytest.approx(2.0 - 2.0 * 0.5 * 0.1)
+    adam_step_only = 0.1 * 0.5 / (0.5 + 1e-8)
+    assert x1[0] == pytest.approx(2.0 - 2.0 * 0.5 * 0.1 - adam_step_only, abs=1e-12)
+    assert abs(x1[0] - (2.0 - adam_step_only) * (1 - 0.05)) > 1e-3
+    assert abs(x1[0] - (2.0 - adam_step_only)) > 1e-3
 
 
 def test_adamax_first_step_is_alpha():

@@ -77,10 +77,10 @@ HIDDEN = {
     ),
     "adamw_step": (
         Case("adamw_step", (-0.5, -1.5, 0.0, 0.0, 1), {"learning_rate": 0.05, "weight_decay": 1.0}),
-        # λx (0.9, −0.6) is far larger than g in the first two coordinates: L2 ≠ decoupled
+        # λx (1.5, −1.0) is far larger than g in the first two coordinates: L2 ≠ decoupled
         Case("adamw_step", (_vector(3.0, -2.0, 0.4), _vector(0.1, -0.05, 1.5), _vector(0.02, -0.1, 0.2),
                             _vector(0.01, 0.02, 0.45), 4),
-             {"learning_rate": 0.05, "epsilon": 1e-2, "weight_decay": 0.3}),
+             {"learning_rate": 0.1, "epsilon": 1e-2, "weight_decay": 0.5}),
         Case("adamw_step", (_matrix([0.3, -2.0], [1.1, 0.0]), _matrix([1.4, -0.2], [0.7, -1.1]),
                             _matrix([0.2, -0.1], [0.3, -0.2]), _matrix([0.6, 0.02], [0.1, 0.4]), 6),
              {"learning_rate": 0.1, "beta_1": 0.7, "beta_2": 0.95, "epsilon": 1e-3,
