@@ -6,6 +6,7 @@ Two-dimensional objectives take points whose last axis has length 2, so that f c
 evaluated on a whole grid at once for a contour plot.
 """
 
+import numbers
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -81,9 +82,30 @@ cubic = Objective(
 # --- an ill-conditioned quadratic bowl ---------------------------------------------------
 
 
-def quadratic_bowl(condition_number=25.0):
-    """f(x, y) = (x² + κ·y²) / 2: curvature 1 along x and κ along y."""
-    kappa = float(condition_number)
+def _condition_number(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
+        raise ValueError(f"condition_number must be a finite number > 0 (the ratio of the two "
+                         f"curvatures), got {value!r}; try 25.")
+    return float(value)
+
+
+def _angle(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise ValueError(f"angle must be a finite number of radians, got {value!r}; try np.pi / 4.")
+    return float(value)
+
+
+def _signed(coefficient, term):
+    """One term of a formula, with its sign in front: "− 24xy", "+ 13y²"."""
+    return f"{'−' if coefficient < 0 else '+'} {abs(coefficient):.4g}{term}"
+
+
+def quadratic_bowl(condition_number=25.0, angle=0.0):
+    """f(x, y) = (x² + κ·y²) / 2: curvature 1 along x and κ along y. With an `angle` θ
+    (radians) the same bowl turned by θ: `rotated_quadratic_bowl`."""
+    kappa = _condition_number(condition_number)
+    if _angle(angle) != 0.0:
+        return rotated_quadratic_bowl(kappa, angle)
 
     def f(p):
         x, y = _xy(p)
@@ -104,6 +126,40 @@ def quadratic_bowl(condition_number=25.0):
 
 
 bowl = quadratic_bowl()
+
+
+def rotated_quadratic_bowl(condition_number=25.0, angle=np.pi / 4):
+    """The bowl (x² + κ·y²)/2 turned by `angle` θ (radians) about its centre: curvature 1
+    along (cos θ, sin θ) and κ along (−sin θ, cos θ), the same eigenvalues 1 and κ as the
+    axis-aligned bowl. Its Hessian is R diag(1, κ) Rᵀ = [[a, b], [b, d]] with
+    a, d = (1 + κ)/2 ± (1 − κ)/2·cos 2θ and b = (1 − κ)/2·sin 2θ, so
+    f(x, y) = (a x² + 2b xy + d y²)/2 and its gradient is (a x + b y, b x + d y).
+    (Written with 2θ, the 45° bowl is exact: a = d = 13, b = −12 for κ = 25.)"""
+    kappa, theta = _condition_number(condition_number), _angle(angle)
+    mean, half_difference = (1 + kappa) / 2, (1 - kappa) / 2
+    a = float(mean + half_difference * np.cos(2 * theta))
+    d = float(mean - half_difference * np.cos(2 * theta))
+    b = float(half_difference * np.sin(2 * theta))
+
+    def f(p):
+        x, y = _xy(p)
+        return (a * (x * x) + 2 * b * (x * y) + d * (y * y)) / 2
+
+    def grad(p):
+        x, y = _xy(p)
+        return _stack(a * x + b * y, b * x + d * y)
+
+    return Objective(
+        name=f"rotated bowl (κ = {kappa:g}, {np.degrees(theta):g}°)",
+        f=f,
+        grad=grad,
+        stationary_points=(StationaryPoint((0.0, 0.0), "global minimum"),),
+        plot_range=((-4.0, 4.0), (-4.0, 4.0)),
+        formula=f"f(x, y) = ({a:.4g}x² {_signed(2 * b, 'xy')} {_signed(d, 'y²')}) / 2",
+    )
+
+
+rotated_bowl = rotated_quadratic_bowl()
 
 
 # --- Rosenbrock's banana -----------------------------------------------------------------
