@@ -27,10 +27,15 @@ def test_exercises_are_up_to_date_with_solutions():
                        "run `adam-teach release`")
 
 
-def test_every_exercise_has_a_source():
-    assert [p.name for p in SOURCES] == [
-        "01_gradient_descent.ipynb", "02_moving_averages.ipynb", "03_adam.ipynb", "04_adam_vs_keras.ipynb"]
+def test_every_exercise_of_the_answer_key_has_a_source_and_a_release():
+    """One notebook per graded exercise, named by its id, in solutions/ and in exercises/."""
+    from adam_teach.answer_key import ASSIGNMENTS
+
+    assert len(ASSIGNMENTS) >= 9
+    assert [p.name for p in SOURCES] == [f"{exercise}.ipynb" for exercise in sorted(ASSIGNMENTS)]
     assert sorted(p.name for p in (ROOT / "exercises").glob("*.ipynb")) == [p.name for p in SOURCES]
+    for source in SOURCES:
+        assert nbformat.read(source, as_version=4).metadata["adam_teach"]["exercise"] == source.stem
 
 
 @pytest.fixture
