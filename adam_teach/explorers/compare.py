@@ -22,10 +22,19 @@ class Surface(NamedTuple):
     steps: int
 
 
+def turned(point, angle):
+    """The point turned by `angle` (radians) about the origin, as the rotated bowl is turned."""
+    (x, y), c, s = point, np.cos(angle), np.sin(angle)
+    return (float(c * x - s * y), float(s * x + c * y))
+
+
+BOWL_START = (-3.5, 1.2)
 SURFACES = {
     "Rosenbrock": Surface(objectives.rosenbrock, (-1.5, 2.5), 300),
     "saddle": Surface(objectives.saddle, (1.8, 0.01), 60),
-    "ill-conditioned bowl": Surface(objectives.bowl, (-3.5, 1.2), 60),
+    "ill-conditioned bowl": Surface(objectives.bowl, BOWL_START, 60),
+    # the same bowl turned by 45°, started from the same point turned with it
+    "rotated bowl": Surface(objectives.rotated_bowl, turned(BOWL_START, np.pi / 4), 60),
 }
 
 OPTIMIZERS = {
@@ -42,6 +51,8 @@ TUNED_LEARNING_RATES = {
     "Rosenbrock": {"SGD": 0.001, "Momentum": 0.001, "RMSprop": 0.01, "Adam": 0.1},
     "saddle": {"SGD": 0.03, "Momentum": 0.005, "RMSprop": 0.03, "Adam": 0.03},
     "ill-conditioned bowl": {"SGD": 0.03, "Momentum": 0.03, "RMSprop": 0.1, "Adam": 0.1},
+    # the aligned bowl's values, so that the turn is the only change
+    "rotated bowl": {"SGD": 0.03, "Momentum": 0.03, "RMSprop": 0.1, "Adam": 0.1},
 }
 
 
@@ -64,6 +75,95 @@ def print_final(traces):
         end = "diverged" if trace.diverged else (
             f"ends at ({trace.x[-1, 0]:7.3f}, {trace.x[-1, 1]:7.3f}), f = {float(trace.f[-1]):9.4f}")
         print(f"{name:9s} α = {trace.optimizer.learning_rate:<6g} {end}")
+
+
+def print_surfaces():
+    """One line per surface: its start, its number of steps and the tuned learning rates."""
+    for name, (_, (x, y), steps) in SURFACES.items():
+        print(f"{name:21s} start ({x:.4g}, {y:.4g}), {steps} steps, learning rates {TUNED_LEARNING_RATES[name]}")
+
+
+# --- how many steps to reach f < 1e-6 (notebook 07: the bowl, aligned and turned) ---------
+
+# 16 starts evenly spread on the circle of radius 3 around the bowls' minimum, at
+# (k + 1/2)·22.5°: turning the set by 45° gives the same set, so the aligned and the
+# rotated bowl are started from the same points, and from the same points relative to
+# their valleys.
+CIRCLE_STARTS = 3.0 * np.column_stack([np.cos((np.arange(16) + 0.5) * np.pi / 8),
+                                       np.sin((np.arange(16) + 0.5) * np.pi / 8)])
+# α from 10⁻³ to 10 in quarter decades (17 values), the same grid for every optimiser.
+LEARNING_RATE_GRID = tuple(float(10 ** (k / 4)) for k in range(-12, 5))
+
+
+DIVERGED = 1e12  # a run whose f grows past this has diverged (f is at most 1800 at these starts)
+
+
+def steps_until_most_reach(optimizer, objective, starts, tolerance=1e-6, max_steps=3000):
+    """The first step t by which more than half of the runs from `starts` (the rows; all
+    run at once, as the optimisers act on each coordinate alone) have reached
+    f(x_t) < tolerance: the median run's number of steps. inf if that does not happen
+    within max_steps (a run that diverges, f ≥ DIVERGED, never gets there)."""
+    x = validation.finite_point("starts", starts, optimizer.dtype)
+    tolerance = validation.positive_finite("tolerance", tolerance)
+    max_steps = validation.step_count("max_steps", max_steps)
+    needed = len(x) // 2 + 1
+    f = objective.f(x)
+    reached = f < tolerance
+    state = optimizer.init(x)
+    with np.errstate(all="ignore"):  # a diverging run overflows
+        for t in range(max_steps + 1):
+            if reached.sum() >= needed:
+                return t
+            still_running = ~reached & (f < DIVERGED)  # NaN and inf are not below it either
+            if reached.sum() + still_running.sum() < needed or t == max_steps:
+                return np.inf
+            x, state, _ = optimizer.step(x, objective.grad(x), state)
+            f = objective.f(x)
+            reached |= f < tolerance
+
+
+class BestRun(NamedTuple):
+    steps: float  # steps until more than half of the runs reach the tolerance (inf: never)
+    learning_rate: float  # the α of the grid that needs the fewest (the smallest such α)
+
+
+def best_learning_rate(name, objective, starts=CIRCLE_STARTS, grid=LEARNING_RATE_GRID,
+                       tolerance=1e-6, max_steps=3000):
+    """The optimiser `name` (a key of OPTIMIZERS) with each α of the grid: the α after which
+    more than half of the runs from `starts` reach f < tolerance soonest, and that step.
+    (From the largest α down, each run stops once it can no longer do as well as the best so far.)"""
+    factory = OPTIMIZERS[validation.one_of("optimizer", name, OPTIMIZERS)]
+    best = BestRun(np.inf, max(grid))
+    for alpha in sorted(grid, reverse=True):
+        limit = max_steps if best.steps == np.inf else best.steps
+        steps = steps_until_most_reach(factory(alpha), objective, starts, tolerance, limit)
+        if steps <= best.steps:  # of equals, the smallest α
+            best = BestRun(steps, alpha)
+    return best
+
+
+BOWL_PAIRS = {  # condition number -> (aligned bowl, the same bowl turned by 45°)
+    kappa: (objectives.quadratic_bowl(kappa), objectives.rotated_quadratic_bowl(kappa, np.pi / 4))
+    for kappa in (25.0, 400.0)
+}
+
+
+def steps_on_bowls(names=("SGD", "Momentum", "Adam"), pairs=None, **settings):
+    """(κ, "aligned" or "rotated") -> optimiser name -> BestRun, for each pair of bowls."""
+    pairs = BOWL_PAIRS if pairs is None else pairs
+    return {(kappa, turn): {name: best_learning_rate(name, objective, **settings) for name in names}
+            for kappa, bowls in pairs.items() for turn, objective in zip(("aligned", "rotated"), bowls)}
+
+
+def print_steps_on_bowls(table, max_steps=3000):
+    """The table of steps_on_bowls: the median steps and the best α of each optimiser."""
+    names = list(next(iter(table.values())))
+    print("steps until 9 of the 16 runs reach f < 1e-6, each optimiser at its best α of the grid")
+    print(f"{'':22s}" + "".join(f"{name:>20s}" for name in names))
+    for (kappa, turn), runs in table.items():
+        cells = [(f"> {max_steps}" if run.steps == np.inf else f"{run.steps}") + f" (α {run.learning_rate:.2g})"
+                 for run in runs.values()]
+        print(f"κ = {kappa:<4g} {turn + (' 45°' if turn == 'rotated' else ''):11s}" + "".join(f"{c:>20s}" for c in cells))
 
 
 def mean_final_loss(surface, learning_rates, noise, seeds=range(20), steps=None):

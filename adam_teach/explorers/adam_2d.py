@@ -1,0 +1,154 @@
+"""The 2-D Adam explorer (notebook 07): Adam (paper Algorithm 1) on a surface of two
+coordinates, drawn as one figure with three panels:
+
+1. the path on the contours of f,
+2. coordinate x: |g_t|, |m̂_t|, √v̂_t and the step |Δ_t| = α |m̂_t| / (√v̂_t + ε) against t,
+3. coordinate y: the same four, on the same scale,
+
+so that each coordinate's own step size shows: on the axis-aligned bowl √v̂ of y is about 25
+times that of x (its gradient is), on the bowl turned by 45° both coordinates see the same
+mix of the steep and the flat direction and get the same √v̂.
+
+Each surface's figure is built once and redrawn in place for each slider move
+(`plotting.LiveFigure`): a slider update has to be quick to feel live.
+"""
+
+import dataclasses
+import functools
+
+import numpy as np
+from matplotlib.ticker import MaxNLocator
+
+from .. import objectives, plotting, run, validation
+from ..optimizers import Adam
+
+SURFACES = {
+    "bowl": objectives.bowl,
+    "rotated bowl": objectives.rotated_bowl,
+    "Rosenbrock": objectives.rosenbrock,
+    "saddle": objectives.saddle,
+}
+VIEW = ((-4.0, 4.0), (-4.0, 4.0))  # every surface is drawn over the whole range of the start sliders
+DEFAULTS = dict(surface="bowl", learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                x0=-3.5, y0=1.2, steps=100)
+SMALLEST = 1e-12  # a value of exactly 0 (a coordinate that never moves) drawn here, on the log scale
+
+# (label, colour, line style, width) of the four lines of each coordinate's panel
+INTERNALS = (("|g_t|", "black", ":", 1.2), ("|m̂_t|", "orange", "--", 1.5),
+             ("√v̂_t", "green", "-", 1.5), ("step |Δ_t| = α|m̂_t|/(√v̂_t + ε)", "vermillion", "-", 2.2))
+
+
+def adam_2d_trace(surface="bowl", learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                  x0=-3.5, y0=1.2, steps=100):
+    """Adam (Algorithm 1, float64) on one of SURFACES from (x0, y0): the Trace drawn."""
+    objective = SURFACES[validation.one_of("surface", surface, SURFACES)]
+    optimizer = Adam(learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+    return run(optimizer, objective, validation.finite_point("start", (x0, y0), "float64"), steps)
+
+
+def per_coordinate(trace):
+    """t = 1..T and, for each coordinate (the last axis), |g_t|, |m̂_t|, √v̂_t and the step
+    |Δ_t| = α |m̂_t| / (√v̂_t + ε) (paper Algorithm 1): four arrays of shape (T, 2)."""
+    steps = np.arange(1, trace.steps + 1)
+    if not trace.steps:
+        return steps, (np.zeros((0, 2)),) * 4
+    return steps, (np.abs(trace.grad[:-1]), np.abs(trace.m_hat), np.sqrt(trace.v_hat), np.abs(trace.update))
+
+
+def describe(trace, surface):
+    """The figure's title: the run's settings and where it ended."""
+    adam, (x, y) = trace.optimizer, trace.x[0]
+    settings = f"α = {adam.learning_rate:g}, β₁ = {adam.beta_1:g}, β₂ = {adam.beta_2:g}, ε = {adam.epsilon:.0e}"
+    end = trace.message or f"f = {float(trace.f[-1]):.2g} after {trace.steps} steps"
+    return f"Adam ({settings}) on the {surface} from ({x:g}, {y:g}): {end}"
+
+
+class Adam2dFigure:
+    """The three panels for one surface, built once with fixed margins, label positions and
+    title heights and a few places for each legend; `show(trace)` moves the lines to a new
+    run and returns the figure as PNG bytes."""
+
+    def __init__(self, surface):
+        self.surface = surface
+        objective = dataclasses.replace(SURFACES[surface], plot_range=VIEW)
+        fig = plotting.live_figure(13.2, 4.3)
+        self.axes = ax_path, ax_x, ax_y = fig.subplots(1, 3, gridspec_kw=dict(
+            left=0.045, right=0.99, bottom=0.12, top=0.80, wspace=0.3, width_ratios=(1.0, 1.15, 1.15)))
+        for ax in self.axes:  # few ticks: tick labels are most of the drawing time
+            ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax_path.yaxis.set_major_locator(MaxNLocator(5))
+
+        blue = plotting.PALETTE["blue"]
+        plotting.plot_contours(ax_path, objective, levels=15, num=100)  # few lines: a smaller PNG
+        self.path = plotting.plot_path_2d(ax_path, np.zeros((1, 2)), label="Adam path", color=blue,
+                                          with_labels=True)
+        plotting.label(ax_path, objective.formula, "x", "y", legend=True, title_y=1.0)
+
+        self.internals = []
+        for ax, coordinate in ((ax_x, "x"), (ax_y, "y")):
+            self.internals.append([ax.plot([], [], color=plotting.PALETTE[colour], ls=style, lw=width,
+                                           label=name)[0] for name, colour, style, width in INTERNALS])
+            ax.set_yscale("log")
+            plotting.label(ax, f"Coordinate {coordinate}: its own √v̂ and its own step", "step t",
+                           f"size in {coordinate} (log scale)", legend=True, title_y=1.0)
+
+        plotting.fix_label_positions(self.axes, lefts=(-0.1, -0.17, -0.17), below=-0.1)
+        self.title = fig.suptitle("", fontsize=10, y=0.975)
+        fig.text(0.5, 0.885, "Compare the two coordinates: each one's step (red) is α·m̂/(√v̂ + ε) "
+                 "with its own √v̂ (green).", ha="center", fontsize=9)
+        lines = [line for ax in self.axes for line in ax.get_lines()]
+        places = (("lower right", "upper right", "lower left", "upper left"),  # the first is preferred
+                  ("upper right", "lower left", "lower right", "upper left"),
+                  ("upper right", "lower left", "lower right", "upper left"))
+        self.live = plotting.LiveFigure(fig, lines + [self.title],
+                                        {ax.get_legend(): p for ax, p in zip(self.axes, places)})
+        self.figure = fig
+
+    def show(self, trace):
+        """Redraw the panels for this trace; the PNG bytes of the figure."""
+        _, ax_x, ax_y = self.axes
+        plotting.move_path(self.path, trace.x[:, 0], trace.x[:, 1])
+        steps, values = per_coordinate(trace)
+        for coordinate, lines in enumerate(self.internals):
+            for line, value in zip(lines, values):
+                line.set_data(steps, np.maximum(value[:, coordinate], SMALLEST))
+        low, high = shared_range(values)
+        for ax in (ax_x, ax_y):
+            ax.set_xlim(0, max(trace.steps, 1))  # changes only with the steps slider
+            ax.set_ylim(low, high)
+            plotting.plain_log_ticks(ax.yaxis, numticks=7)
+            plotting.drop_minor_ticks(ax)
+        self.title.set_text(describe(trace, self.surface))
+        return self.live.png()
+
+
+def shared_range(values, decades=10):
+    """One log-scale range for both coordinates' panels, so that their sizes compare: whole
+    powers of ten from above the largest value down to below the smallest, but at most
+    `decades` of them (whole decades: most slider moves keep the range, and its ticks)."""
+    positive = np.concatenate([np.ravel(v) for v in values] + [[1.0]])
+    positive = positive[np.isfinite(positive) & (positive > 0)]
+    high = np.ceil(np.log10(positive.max()))
+    low = max(np.floor(np.log10(positive.min())), high - decades)
+    return 10.0**low, 10.0**high
+
+
+@functools.cache
+def _adam_2d_figure(surface):
+    """The figure every call of explore_adam_2d redraws for this surface (one per surface and
+    kernel: each keeps its own contours as pixels)."""
+    return Adam2dFigure(surface)
+
+
+def draw_adam_2d(surface="bowl", learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                 x0=-3.5, y0=1.2, steps=100):
+    """The explorer's figure for these values, and its PNG bytes."""
+    trace = adam_2d_trace(surface, learning_rate, beta_1, beta_2, epsilon, x0, y0, steps)
+    figure = _adam_2d_figure(surface)
+    return figure.figure, figure.show(trace)
+
+
+def explore_adam_2d(surface="bowl", learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
+                    x0=-3.5, y0=1.2, steps=100):
+    """The slider callback: run Adam with these values and show the three panels."""
+    plotting.show_png(draw_adam_2d(surface, learning_rate, beta_1, beta_2, epsilon, x0, y0, steps)[1])
