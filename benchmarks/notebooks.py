@@ -89,8 +89,9 @@ def random_value(widget, rng):
     if isinstance(widget, SelectMultiple):
         chosen = rng.choice(len(widget.options), size=rng.integers(1, len(widget.options) + 1), replace=False)
         return tuple(widget.options[i] for i in sorted(chosen))
-    if hasattr(widget, "options"):  # Dropdown, SelectionSlider
-        return widget.options[rng.integers(len(widget.options))]
+    if hasattr(widget, "options"):  # Dropdown, SelectionSlider; an option may be a (label, value) pair
+        option = widget.options[rng.integers(len(widget.options))]
+        return option[1] if isinstance(option, tuple) and len(option) == 2 and isinstance(option[0], str) else option
     position = widget.min + widget.step * rng.integers(round((widget.max - widget.min) / widget.step) + 1)
     position = min(position, widget.max)
     if isinstance(widget, FloatLogSlider):
