@@ -475,6 +475,9 @@ def try_choice(choice, starts=PRACTICE_STARTS, plot=True):
         plotting.plt.show()
 
 
+LINE_STYLES = ("-", "--", ":")  # the runs differ by more than colour
+
+
 def draw(label, traces):
     """Contours of Rosenbrock with each run's path, and f along each run (log scale); the
     legends below the axes. A path that leaves the view runs off its edge."""
@@ -484,10 +487,11 @@ def draw(label, traces):
     for i, (start, trace) in enumerate(traces.items()):
         result = run_of(trace, start)
         end = f"diverged at step {result.diverged_at}" if result.diverged_at else f"f = {show_f(result.f)}"
-        colour = plotting.colour(i)
-        plotting.plot_path_2d(ax_path, trace.x, label=f"from {show_start(start)}: {end}", color=colour,
-                              with_labels=(i == len(traces) - 1))
-        ax_loss.semilogy(np.arange(len(trace.f)), trace.f, color=colour, lw=1.2,
+        colour, style = plotting.colour(i), LINE_STYLES[i % len(LINE_STYLES)]
+        line, _, _ = plotting.plot_path_2d(ax_path, trace.x, label=f"from {show_start(start)}: {end}",
+                                           color=colour, with_labels=(i == len(traces) - 1))
+        line.set_linestyle(style)
+        ax_loss.semilogy(np.arange(len(trace.f)), trace.f, color=colour, ls=style, lw=1.2,
                          label=f"from {show_start(start)}: {end}")
         positive = trace.f[trace.f > 0]
         lowest = min(lowest, float(positive.min()) if positive.size else lowest)

@@ -396,3 +396,71 @@ def test_wrong_notebooks_lose_the_right_points_and_are_told_why(graded, name):
         assert sentence in feedback, feedback
     [test] = results_of(graded, name)["tests"]
     assert test["status"] == ("passed" if score == 4 else "failed")
+
+
+# --- the numbers of the notebook's text and of the model answer -------------------------------------
+
+
+def model_answer():
+    import nbformat
+
+    from grading_support import ROOT
+
+    cells = nbformat.read(ROOT / "solutions" / f"{EXERCISE}.ipynb", as_version=4).cells
+    [cell] = [c for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") == "tuning_question_answer"]
+    return " ".join(cell.source.split())
+
+
+def test_the_model_answer_s_numbers():
+    text = model_answer()
+    from adam_teach import objectives
+
+    def floor_curvatures(x):
+        along, across = np.linalg.eigvalsh(np.array([[2 + 800 * x**2, -400 * x], [-400 * x, 200.0]]))
+        return across, along
+
+    assert [round(v, 1) for v in floor_curvatures(-1.5)] == [2001.8, 0.2]
+    assert [round(v, 1) for v in floor_curvatures(1.0)] == [1001.6, 0.4]
+    assert [round(v, 1) for v in floor_curvatures(0.0)] == [200.0, 2.0]
+    assert "Across the valley $\\lambda$ is about 1000 to 2000" in text
+    assert "only 0.2 to 0.4 near the start and near the minimum (2 at most, at $x = 0$)" in text
+    assert 2 / 2001.8 == pytest.approx(0.001, rel=0.01) and 2 / 1001.6 == pytest.approx(0.002, rel=0.01)
+    # SGD at the edge: finite from all three starts at 0.0016, diverged from one at 0.0018.
+    assert not any(r.diverged_at for r in tuning.runs(tuning.SGD(0.0016), tuning.PRACTICE_STARTS))
+    assert any(r.diverged_at for r in tuning.runs(tuning.SGD(0.0018), tuning.PRACTICE_STARTS))
+    assert "diverges from $\\alpha = 0.0018$ on" in text
+    assert 0.0015 * 0.2 == pytest.approx(0.0003) and 0.0015 * 0.4 == pytest.approx(0.0006)
+    assert "$e^{-0.3}$ to $e^{-0.6}$" in text and "(2500 to 10 000)" in text
+    assert 2001.8 / 0.1998 == pytest.approx(10_000, rel=0.01) and 1001.6 / 0.3994 == pytest.approx(2500, rel=0.01)
+    assert objectives.rosenbrock.grad(np.array(tuning.START)) == pytest.approx([145.0, 50.0])
+    assert "($|g| = 145$ and $50$)" in text
+
+
+def adam_on_the_floor(beta_2):
+    """√v̂_t / |g_t| and |step| / α, per coordinate, medians over steps 100–600 (on the
+    valley floor) of Adam with α = 0.01, β₁ = 0.95, from the exercise's start."""
+    from adam_teach import objectives, run
+    from adam_teach.optimizers import Adam
+
+    trace = run(Adam(0.01, beta_1=0.95, beta_2=beta_2), objectives.rosenbrock, tuning.START, 600)
+    steps = slice(100, 600)
+    ratio = np.sqrt(trace.v_hat[steps]) / np.abs(trace.grad[steps])
+    return np.median(ratio, axis=0), np.median(np.abs(trace.update[steps]) / 0.01, axis=0)
+
+
+def test_adam_s_long_memory_as_the_model_answer_and_the_feedback_say():
+    ratio, step = adam_on_the_floor(0.999)
+    assert 4 <= ratio.min() and ratio.max() <= 12.5
+    assert 0.07 <= step.min() and step.max() <= 0.26  # "a tenth to a quarter of α"
+    assert "would be 4 to 12 times $|g_t|$, and the steps a tenth to a quarter of $\\alpha$" in model_answer()
+    ratio, step = adam_on_the_floor(0.95)
+    assert 1.1 <= ratio.min() and ratio.max() <= 2.1  # "1.2 to 2 times |g_t|"
+    assert 0.45 <= step.min() and step.max() <= 0.8  # "half to four fifths of α"
+
+
+def test_adamax_keeps_the_start_s_gradient_for_the_whole_budget():
+    assert 0.999**1000 * 145 == pytest.approx(53, abs=0.5)
+    [mistake] = [m for m in wrong.MISTAKES if m.name == "adamax_long_memory"]
+    optimizer = tuning.read_choice(mistake.example).optimizer
+    [(_, sentence)] = wrong.named(optimizer, tuning.runs(optimizer, tuning.PRACTICE_STARTS))
+    assert "0.999^1000 × 145 ≈ 53" in sentence

@@ -16,9 +16,10 @@ exercise's starts (tuning.PRACTICE_STARTS and the grader's), 1000 steps:
 - RMSprop: at best f ≈ 0.08 (about 1.1 points), with ρ = 0.5, 0.9 or 0.99;
 - AdaMax with β₂ = 0.999: at best about 1.4 points; with β₂ = 0.99 full marks (α ≈ 0.009,
   or β₁ = 0.95 and α ≈ 0.015);
-- Adam with β₂ = 0.999: full marks only from α ≈ 0.2 on; its √v̂_t stays about ten times
-  |g_t| on the valley floor (it remembers the start's gradients, |g| = 145 and 50), so its
-  steps there are about α/10; with β₂ = 0.95 it has √v̂_t ≈ |g_t| and full marks at α ≈ 0.01;
+- Adam with β₂ = 0.999: full marks only from α ≈ 0.2 on. It remembers the start's
+  gradients (|g| = 145 and 50): with α = 0.01, over steps 100–600 on the valley floor, √v̂_t
+  is 4 to 12 times |g_t| and the steps a tenth to a quarter of α; with β₂ = 0.95, √v̂_t is
+  1.2 to 2 times |g_t|, the steps half to four fifths of α, and α ≈ 0.01 earns full marks;
 - momentum (μ = 0.9 or 0.95): full marks with α ≈ 0.001, divergence from α ≈ 0.0014–0.0016.
 """
 
@@ -78,9 +79,9 @@ MISTAKES = (
     ChoiceMistake(
         "plain_sgd",
         "plain SGD's limit: it uses one α in every direction. Across the valley the "
-        "curvature is in the thousands, so α must stay below about 2/λ_max ≈ 0.001–0.002 "
+        "curvature is 1000 to 2000, so α must stay below about 2/λ_max ≈ 0.001–0.002 "
         "(above that SGD bounces off the walls and diverges from some starts); along the "
-        "valley floor the curvature is below 1, and with so small an α SGD crawls there. "
+        "valley floor it is only 0.2 to 2, and with so small an α SGD crawls there. "
         "No α of plain SGD reaches the target from all three starts in {steps} steps: try "
         "momentum or Adam",
         lambda optimizer, runs: _is(SGD)(optimizer) and _missed(runs),
@@ -131,9 +132,10 @@ MISTAKES = (
     ChoiceMistake(
         "adamax_long_memory",
         "AdaMax divides by u_t = max(β₂u_{{t−1}}, |g_t|): with β₂ = {beta_2} it keeps the "
-        "largest gradient of the steep start (145) for hundreds of steps, so its steps along "
-        "the flat valley floor are tiny. A smaller beta_2 (0.99, say) lets u_t follow the "
-        "gradient down",
+        "largest gradient of the steep start, 145, for the whole budget (after {steps} steps "
+        "u_t is still at least {beta_2}^{steps} × 145 ≈ {u_floor}, while |g| on the valley "
+        "floor is about 1), so its steps there are tiny. A smaller beta_2 (0.99, say) lets "
+        "u_t follow the gradient down",
         lambda optimizer, runs: (_is(AdaMax)(optimizer) and optimizer.beta_2 >= 0.999
                                  and optimizer.epsilon < 10 and _missed_without_diverging(runs)),
         {"optimizer": "adamax", "learning_rate": 0.1}),
@@ -165,6 +167,7 @@ def context(optimizer, runs):
         "learning_rate": f"{optimizer.learning_rate:g}",
         "reach": f"{optimizer.learning_rate * tuning.STEPS:.2g}",  # at most 5 where it is said
         "epsilon": f"{getattr(optimizer, 'epsilon', 0.0):g}",
+        "u_floor": f"{beta_2 ** tuning.STEPS * 145:.2g}",
         "beta_2": f"{beta_2:g}", "memory": f"{1 / (1 - beta_2):.0f}" if beta_2 < 1 else "∞",
         "best_start": tuning.show_start(best.start), "best_f": tuning.show_f(best.f),
         "worst_start": tuning.show_start(counted.start),
