@@ -338,7 +338,7 @@ def test_try_choice_and_scan_print_and_never_raise(capsys):
     assert table[0.0005] > 0 and table[0.01] == math.inf
 
 
-# --- wrong notebooks, graded by `adam-teach grade` in one call --------------------------------------
+# --- notebooks as learners write them, graded by `adam-teach grade` in one call -------------
 
 SOLUTION_CELL = "tuning_choice_solution"
 NOTEBOOKS = {
@@ -368,6 +368,15 @@ NOTEBOOKS = {
                    'choice = Choice(optimizer="sgd", learning_rate=0.0015)\n', 0.63, ["looks like plain SGD's limit"]),
     "learner_object": ("class Choice:\n    learning_rate = 0.01\n\nchoice = Choice()\n", 0.0,
                        ["choice must be a dict; it is a Choice (which the grader cannot read)"]),
+    "junk": ('choice = {"optimizer": "adam", "learning_rate": 0.01, "junk": list(range(10**6))}\n', 0.0,
+             ['Adam has no setting "junk": remove it']),
+    # Correct, written the ways learners write them: picked by a scan, NumPy numbers.
+    "picked_by_scan": ('results = tuning.scan({"optimizer": "momentum", "momentum": 0.9}, [0.0008, 0.001, 0.0012])\n'
+                       'best = min(results, key=results.get)\n'
+                       'choice = {"optimizer": "momentum", "momentum": 0.9, "learning_rate": best}\n', 4.0,
+                       ["Momentum(learning_rate=0.0012, momentum=0.9) brings f below the target"]),
+    "numpy_float32": ('choice = {"optimizer": "Adam", "learning_rate": np.float32(0.2)}\n', 4.0,
+                      ["Adam(learning_rate=0.2) brings f below the target 1e-4 from all 3 starts"]),
 }
 
 
@@ -388,7 +397,7 @@ def graded(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_wrong_notebooks_lose_the_right_points_and_are_told_why(graded, name):
+def test_notebooks_edited_as_a_learner_would_get_the_right_points_and_feedback(graded, name):
     _, score, sentences = NOTEBOOKS[name]
     assert item_scores(graded, name) == {GRADE_ID: pytest.approx(score)}
     feedback = feedback_of(graded, name)
