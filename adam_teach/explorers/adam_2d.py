@@ -28,7 +28,9 @@ SURFACES = {
     "Rosenbrock": objectives.rosenbrock,
     "saddle": objectives.saddle,
 }
-VIEW = ((-4.0, 4.0), (-4.0, 4.0))  # every surface is drawn over the whole range of the start sliders
+NAMES = {"bowl": "the bowl", "rotated bowl": "the rotated bowl", "Rosenbrock": "Rosenbrock's function",
+         "saddle": "the saddle"}  # as the title says them
+VIEW = ((-4.2, 4.2), (-4.2, 4.2))  # every surface over the whole range of the start sliders, and a little more
 DEFAULTS = dict(surface="bowl", learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                 x0=-3.5, y0=1.2, steps=100)
 SMALLEST = 1e-12  # a value of exactly 0 (a coordinate that never moves) drawn here, on the log scale
@@ -60,7 +62,7 @@ def describe(trace, surface):
     adam, (x, y) = trace.optimizer, trace.x[0]
     settings = f"α = {adam.learning_rate:g}, β₁ = {adam.beta_1:g}, β₂ = {adam.beta_2:g}, ε = {adam.epsilon:.0e}"
     end = trace.message or f"f = {float(trace.f[-1]):.2g} after {trace.steps} steps"
-    return f"Adam ({settings}) on the {surface} from ({x:g}, {y:g}): {end}"
+    return f"Adam ({settings}) on {NAMES[surface]} from ({x:g}, {y:g}): {end}"
 
 
 class Adam2dFigure:
@@ -73,10 +75,12 @@ class Adam2dFigure:
         objective = dataclasses.replace(SURFACES[surface], plot_range=VIEW)
         fig = plotting.live_figure(13.2, 4.3)
         self.axes = ax_path, ax_x, ax_y = fig.subplots(1, 3, gridspec_kw=dict(
-            left=0.045, right=0.99, bottom=0.12, top=0.80, wspace=0.3, width_ratios=(1.0, 1.15, 1.15)))
-        for ax in self.axes:  # few ticks: tick labels are most of the drawing time
-            ax.xaxis.set_major_locator(MaxNLocator(5))
+            left=0.045, right=0.99, bottom=0.12, top=0.80, wspace=0.22, width_ratios=(1.0, 1.15, 1.15)))
+        for ax in (ax_x, ax_y):  # few ticks: tick labels are most of the drawing time
+            ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+        ax_path.xaxis.set_major_locator(MaxNLocator(5))
         ax_path.yaxis.set_major_locator(MaxNLocator(5))
+        ax_y.tick_params(labelleft=False)  # the same scale as x's panel, labelled there only
 
         blue = plotting.PALETTE["blue"]
         plotting.plot_contours(ax_path, objective, levels=15, num=100)  # few lines: a smaller PNG
@@ -90,9 +94,10 @@ class Adam2dFigure:
                                            label=name)[0] for name, colour, style, width in INTERNALS])
             ax.set_yscale("log")
             plotting.label(ax, f"Coordinate {coordinate}: its own √v̂ and its own step", "step t",
-                           f"size in {coordinate} (log scale)", legend=True, title_y=1.0)
+                           "size (log scale)" if coordinate == "x" else "size (the same scale)",
+                           legend=True, title_y=1.0)
 
-        plotting.fix_label_positions(self.axes, lefts=(-0.1, -0.17, -0.17), below=-0.1)
+        plotting.fix_label_positions(self.axes, lefts=(-0.1, -0.17, -0.05), below=-0.1)
         self.title = fig.suptitle("", fontsize=10, y=0.975)
         fig.text(0.5, 0.885, "Compare the two coordinates: each one's step (red) is α·m̂/(√v̂ + ε) "
                  "with its own √v̂ (green).", ha="center", fontsize=9)
@@ -113,9 +118,10 @@ class Adam2dFigure:
             for line, value in zip(lines, values):
                 line.set_data(steps, np.maximum(value[:, coordinate], SMALLEST))
         low, high = shared_range(values)
-        for ax in (ax_x, ax_y):
-            ax.set_xlim(0, max(trace.steps, 1))  # changes only with the steps slider
-            ax.set_ylim(low, high)
+        last = max(trace.steps, 1)
+        for ax in (ax_x, ax_y):  # a small margin: no grid line on a spine
+            ax.set_xlim(-0.02 * last, 1.02 * last)  # changes only with the steps slider
+            ax.set_ylim(low / 1.5, high * 1.5)
             plotting.plain_log_ticks(ax.yaxis, numticks=7)
             plotting.drop_minor_ticks(ax)
         self.title.set_text(describe(trace, self.surface))

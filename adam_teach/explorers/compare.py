@@ -190,6 +190,19 @@ def colour_of(name):
     return plotting.colour(list(OPTIMIZERS).index(name))
 
 
+# Each optimiser's line style and marker, so that the paths differ by more than colour.
+STYLES = {"SGD": ("-", "."), "Momentum": ("--", "x"), "RMSprop": (":", "^"), "Adam": ("-.", "+")}
+
+
+def styled(path, name):
+    """A path (its line, start and end markers) with the optimiser's line style and marker."""
+    line_style, marker = STYLES[name]
+    path[0].set_linestyle(line_style)
+    path[0].set_marker(marker)
+    path[0].set_markersize(3)
+    return path
+
+
 def path_label(name, trace):
     """The legend entry of one optimiser's path: its α and f where it ended."""
     status = "diverged" if trace.diverged else f"f = {float(trace.f[-1]):.2g}"
@@ -221,8 +234,8 @@ def draw_paths(surface, traces, noise=0.0):
     objective = SURFACES[surface].objective
     fig, ax = plotting.subplots(width=6.4, height=4.6)
     plotting.plot_contours(ax, _view(objective, traces), num=120)
-    path_lines = [plotting.plot_path_2d(ax, trace.x, label=path_label(name, trace), color=colour_of(name),
-                                        with_labels=(i == len(traces) - 1))[0]
+    path_lines = [styled(plotting.plot_path_2d(ax, trace.x, label=path_label(name, trace), color=colour_of(name),
+                                               with_labels=(i == len(traces) - 1)), name)[0]
                   for i, (name, trace) in enumerate(traces.items())]
     plotting.label(ax, title(objective, noise), "x", "y", legend=False)
     legend_of_markers(ax, path_lines)
@@ -241,8 +254,8 @@ class CompareFigure:
         fig = plotting.live_figure(6.4, 4.6)
         self.ax = ax = fig.add_axes((0.1, 0.28, 0.88, 0.65))  # left, bottom, width, height
         plotting.plot_contours(ax, _view(self.objective, {}), num=120)
-        self.paths = {name: plotting.plot_path_2d(ax, np.zeros((1, 2)), color=colour_of(name),
-                                                  with_labels=(name == list(OPTIMIZERS)[-1]))
+        self.paths = {name: styled(plotting.plot_path_2d(ax, np.zeros((1, 2)), color=colour_of(name),
+                                                         with_labels=(name == list(OPTIMIZERS)[-1])), name)
                       for name in OPTIMIZERS}
         plotting.label(ax, "", "x", "y", legend=False, title_y=1.0)
         plotting.fix_label_positions([ax], lefts=(-0.08,))
