@@ -30,7 +30,6 @@ import dataclasses
 import difflib
 import functools
 import math
-import numbers
 from typing import NamedTuple
 
 import numpy as np
@@ -54,7 +53,6 @@ POINTS = 4  # also the number of factors of ten above TARGET at which the points
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSprop, "adagrad": Adagrad,
               "adam": Adam, "adamax": AdaMax}
-REQUIRED = ("optimizer", "learning_rate")
 MAX_KEYS = 100  # a dict with more keys is not read any further
 MAX_PROBLEMS = 6  # sentences said about one choice
 
@@ -101,11 +99,15 @@ _CROSS = {
     "momentum": {"beta": "momentum", "beta_1": "momentum", "beta1": "momentum"},
     "rmsprop": {"beta": "rho", "beta_2": "rho", "beta2": "rho"},
 }
-_OTHER_OPTIMIZERS = {"adamw": "AdamW is not part of this challenge", "nadam": "Nadam is not part of this course",
+_OTHER_OPTIMIZERS = {"adamw": "AdamW is not part of this challenge",
+                     "nadam": "Nadam is not part of this course",
                      "amsgrad": 'AMSGrad is Adam with "amsgrad": True',
                      "nesterov": "Nesterov momentum is not part of this course",
-                     "gd": 'plain gradient descent is "sgd"', "gradientdescent": 'plain gradient descent is "sgd"',
+                     "gd": 'plain gradient descent is "sgd"',
+                     "gradientdescent": 'plain gradient descent is "sgd"',
                      "heavyball": 'heavy-ball momentum is "momentum"'}
+# Keys a learner may use for the optimiser's name.
+_NAME_KEYS = ("optimizer", "optimiser", "opt", "method", "algorithm", "name", "optim")
 
 
 def _normal(text):
@@ -239,7 +241,8 @@ def _unknown_key_problem(key, name, optimizer_class):
         return (f"the start points are fixed by the exercise (and the grader), so {shown} "
                 f"cannot change them. Remove {shown} from choice.")
     if normal == "dtype":
-        return f"the arithmetic is fixed (float64), so {shown} cannot change it. Remove {shown} from choice."
+        return (f"the arithmetic is fixed (float64), so {shown} cannot change it. Remove {shown} "
+                "from choice.")
     if optimizer_class is None:
         return ""  # said once the optimiser is right
     title = optimizer_class.__name__
@@ -251,7 +254,8 @@ def _unknown_key_problem(key, name, optimizer_class):
     cross = _CROSS.get(name, {})
     meant = cross.get(key.lower(), cross.get(normal)) or _SYNONYMS.get(normal)
     if meant in settings:
-        return f'{title} has no {shown}: write "{meant}" instead (its settings are {_settings_list(optimizer_class)}).'
+        return (f'{title} has no {shown}: write "{meant}" instead (its settings are '
+                f"{_settings_list(optimizer_class)}).")
     close = difflib.get_close_matches(key.lower(), list(settings), n=1, cutoff=0.75)
     if close:
         return (f'{title} has no {shown}: did you mean "{close[0]}"? (its settings are '
@@ -275,7 +279,8 @@ def _optimizer_name(value):
         if normal == name:
             return name, ""
     if normal in _OTHER_OPTIMIZERS:
-        return None, f'unknown optimiser {_quoted(value)}: {_OTHER_OPTIMIZERS[normal]}. Choose one of {names}.'
+        return None, (f"unknown optimiser {_quoted(value)}: {_OTHER_OPTIMIZERS[normal]}. "
+                      f"Choose one of {names}.")
     close = difflib.get_close_matches(normal, list(OPTIMIZERS), n=1, cutoff=0.6)
     hint = f' Did you mean "{close[0]}"?' if close else ""
     return None, f"unknown optimiser {_quoted(value)}.{hint} Choose one of {names}."
@@ -338,15 +343,14 @@ def _read_choice(value):
         else:
             optimizer_class = OPTIMIZERS[name]
     else:
-        close = [k for k in given if _normal(k) in ("optimizer", "optimiser", "opt", "method",
-                                                     "algorithm", "name", "optim")]
-        spelt = f" (you wrote {_quoted(close[0])}: the key is spelt \"optimizer\", as in Keras)" if close else ""
+        close = [k for k in given if _normal(k) in _NAME_KEYS]
+        spelt = (f' (you wrote {_quoted(close[0])}: the key is spelt "optimizer", as in Keras)'
+                 if close else "")
         problems.append(f'choice has no "optimizer"{spelt}: add one, e.g. {EXAMPLE}.')
     settings = settings_of(optimizer_class) if optimizer_class else {}
     values = {}
     for key, item in strings:
-        if key == "optimizer" or (not optimizer_class and _normal(key) in ("optimiser", "opt", "method",
-                                                                              "algorithm", "name", "optim")):
+        if key == "optimizer" or (not optimizer_class and _normal(key) in _NAME_KEYS):
             continue
         if key in settings:
             number, problem = _check_setting(optimizer_class, key, item)
@@ -440,6 +444,10 @@ def show_f(f):
     return f"{f:.2g}"
 
 
+def _end(result):
+    return f"diverged at step {result.diverged_at}" if result.diverged_at else f"f = {show_f(result.f)}"
+
+
 # --- what the learner calls -------------------------------------------------------------------
 
 
@@ -465,8 +473,7 @@ def try_choice(choice, starts=PRACTICE_STARTS, plot=True):
     results = [run_of(trace, start) for start, trace in traces.items()]
     print(f"{reading.label}, {STEPS} steps:")
     for result in results:
-        print(f"  from {show_start(result.start)}: " + (f"diverged at step {result.diverged_at}"
-                                                         if result.diverged_at else f"f = {show_f(result.f)}"))
+        print(f"  from {show_start(result.start)}: {_end(result)}")
     counted = worst(results)
     print(f"  worst: {'diverged' if counted.diverged_at else f'f = {show_f(counted.f)}'} → "
           f"{points_for(counted.f):g} of {POINTS} points (target f ≤ {TARGET_TEXT})")
@@ -486,7 +493,7 @@ def draw(label, traces):
     lowest = TARGET
     for i, (start, trace) in enumerate(traces.items()):
         result = run_of(trace, start)
-        end = f"diverged at step {result.diverged_at}" if result.diverged_at else f"f = {show_f(result.f)}"
+        end = _end(result)
         colour, style = plotting.colour(i), LINE_STYLES[i % len(LINE_STYLES)]
         line, _, _ = plotting.plot_path_2d(ax_path, trace.x, label=f"from {show_start(start)}: {end}",
                                            color=colour, with_labels=(i == len(traces) - 1))
@@ -495,12 +502,14 @@ def draw(label, traces):
                          label=f"from {show_start(start)}: {end}")
         positive = trace.f[trace.f > 0]
         lowest = min(lowest, float(positive.min()) if positive.size else lowest)
-    ax_loss.axhline(TARGET, color=plotting.PALETTE["black"], ls="--", lw=1, label=f"target f = {TARGET_TEXT}")
+    ax_loss.axhline(TARGET, color=plotting.PALETTE["black"], ls="--", lw=1,
+                    label=f"target f = {TARGET_TEXT}")
     ax_loss.set_ylim(max(lowest / 3, 1e-16), 1e3)  # a diverging run leaves through the top
     ax_loss.set_xlim(0, STEPS)
     fig.suptitle(f"{label} on Rosenbrock's function", fontsize=11)
     plotting.label(ax_path, "paths from each start", "x", "y", legend=False)
-    plotting.label(ax_loss, f"f along the runs ({STEPS} steps)", "step t", "f(x_t) (log scale)", legend=False)
+    plotting.label(ax_loss, f"f along the runs ({STEPS} steps)", "step t", "f(x_t) (log scale)",
+                   legend=False)
     for ax in (ax_path, ax_loss):
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=8, ncols=2)
     return fig
