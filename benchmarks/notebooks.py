@@ -5,6 +5,7 @@ notebooks are untouched) and the median time of one update of each notebook's sl
     python benchmarks/notebooks.py                          # every notebook, then the sliders
     python benchmarks/notebooks.py --slider                 # only the sliders
     python benchmarks/notebooks.py --slider 01_gradient_descent   # one notebook's sliders
+    python benchmarks/notebooks.py --slider 07_beyond_the_cubic:explore_adam_2d  # one of its widgets
 
 Budgets: 20 s per NumPy notebook, 40 s per TensorFlow notebook, 50 ms per slider update.
 A slider update is timed the way the kernel runs it: an IPython shell with Jupyter's inline
@@ -47,17 +48,19 @@ def time_notebooks(folder=ROOT / "notebooks"):
 def interact_cell(notebook):
     """The callback and the widgets of the notebook's `interact(...)` cell, exactly as the
     notebook defines them: its import statements run, then that cell, with ipywidgets'
-    `interact` replaced by a function that records what it is given."""
+    `interact` replaced by a function that records what it is given. "NAME:CALLBACK" picks
+    the interact cell of that callback in a notebook with several; "NAME", the first."""
     import ast
 
     import ipywidgets
     import nbformat
 
+    notebook, _, callback_name = notebook.partition(":")
     cells = [cell.source for cell in nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", 4).cells
              if cell.cell_type == "code"]
     imports = [ast.unparse(statement) for source in cells for statement in ast.parse(source).body
                if isinstance(statement, (ast.Import, ast.ImportFrom))]
-    widget_cell = next(source for source in cells if "interact(" in source)
+    widget_cell = next(source for source in cells if f"interact(\n    {callback_name}" in source)
     given = []
     original, ipywidgets.interact = ipywidgets.interact, lambda callback, **widgets: given.append(
         (callback, widgets))
@@ -132,6 +135,7 @@ RECOMPUTE = {
     "06_adam_vs_keras": lambda s: _explorer("epsilon").paper_and_keras_traces(**s),
     "07_beyond_the_cubic": lambda s: _explorer("compare").run_paths(
         s["surface"], dict.fromkeys(s["optimizers"], s["learning_rate"]), s["noise"], steps=s["steps"]),
+    "07_beyond_the_cubic:explore_adam_2d": lambda s: _explorer("adam_2d").adam_2d_trace(**s),
     "09_training_a_network": lambda s: _explorer("training").training_trace(**s),
 }
 SLIDER_NOTEBOOKS = list(RECOMPUTE)
