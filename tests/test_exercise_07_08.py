@@ -358,6 +358,13 @@ def test_right_answers_in_every_numeric_type_get_the_point(variable):
         assert verdict.messages[0].startswith(f"✓ {variable} = ")
 
 
+@pytest.mark.parametrize("variable, rounded", [("first_step_length", 0.01), ("keras_effective_epsilon", 3.2e-6),
+                                               ("uncorrected_first_step", 3.2), ("v_correction_factor", 100)])
+def test_two_significant_digits_are_enough(variable, rounded):
+    assert checks.run_item(answer_key.get_item(EX_08, variable), {variable: rounded}).passed
+    assert not checks.run_item(answer_key.get_item(EX_08, variable), {variable: rounded * 1.03}).passed
+
+
 @pytest.mark.parametrize("variable", list(CLOSED_FORMS))
 def test_a_wrong_number_gets_the_reasoning(variable):
     question = QUESTIONS[variable]
