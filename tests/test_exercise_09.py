@@ -368,6 +368,8 @@ NOTEBOOKS = {
                    'choice = Choice(optimizer="sgd", learning_rate=0.0015)\n', 0.63, ["looks like plain SGD's limit"]),
     "learner_object": ("class Choice:\n    learning_rate = 0.01\n\nchoice = Choice()\n", 0.0,
                        ["choice must be a dict; it is a Choice (which the grader cannot read)"]),
+    "overflowing_learning_rate": ('choice = {"optimizer": "adam", "learning_rate": 1e300}\n', 0.0,
+                                  ["diverged from (-1.5, 2.5) at step 1: 0 of 4 points (a run that diverges earns 0)"]),
     "junk": ('choice = {"optimizer": "adam", "learning_rate": 0.01, "junk": list(range(10**6))}\n', 0.0,
              ['Adam has no setting "junk": remove it']),
     # Correct, written the ways learners write them: picked by a scan, NumPy numbers.
@@ -393,6 +395,7 @@ def graded(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     done = grade(inbox, "--out", out, "--jobs", "2", "--timeout", "120")
     assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     return out
 
 
