@@ -115,6 +115,54 @@ def test_sliders_redraw_the_figure(chromium, servers, app, pattern, request):
         context.close()
 
 
+def test_adam_2d_explorer_redraws_for_alpha_and_the_surface(chromium, servers, request):
+    """Notebook 07's second widget, the 2-D Adam explorer, in JupyterLab: move its α slider,
+    then choose the rotated bowl in its surface menu; each time the figure changes, and no
+    widget error, Python error or JavaScript error shows."""
+    name = notebook_name("07_*.ipynb")
+    server = servers("lab")
+    artifacts = bs.ARTIFACTS / request.node.name
+    shutil.rmtree(artifacts, ignore_errors=True)
+    artifacts.mkdir(parents=True)
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    console = bs.ConsoleWatcher(context)
+    page = context.new_page()
+    try:
+        bs.open_notebook(page, server, name, TIMEOUT_MS)
+        bs.run_all_cells(page, TIMEOUT_MS)
+        explorer = bs.interact_with_slider(page, "^β₁$", TIMEOUT_MS)  # not the comparison's widget
+        explorer.scroll_into_view_if_needed()
+        figure = bs.figure_sources(explorer)
+        assert figure and all(src.startswith("data:image/png") for src in figure), figure[:1]
+        explorer.screenshot(path=artifacts / "1-after-run-all.png")
+
+        before, after = bs.move_slider(page, bs.slider(explorer, LEARNING_RATE))
+        assert after != before, "the α slider did not move"
+        new_figure = bs.wait_for_new_figure(page, explorer, figure, TIMEOUT_MS)
+        explorer.screenshot(path=artifacts / "2-moved-alpha.png")
+        assert new_figure != figure, "the figure did not change with α"
+        figure = new_figure
+
+        surface = explorer.locator(".widget-dropdown select")
+        assert surface.count() == 1
+        surface.select_option("rotated bowl")
+        new_figure = bs.wait_for_new_figure(page, explorer, figure, TIMEOUT_MS)
+        explorer.screenshot(path=artifacts / "3-rotated-bowl.png")
+        assert new_figure != figure, "the figure did not change with the surface"
+
+        assert bs.visible_widget_errors(page) == []
+        errors = console.on_page(page)
+        assert errors == [], "JavaScript errors on the notebook's page:\n" + "\n".join(errors)
+    except Exception:
+        page.screenshot(path=artifacts / "failure.png")
+        (artifacts / "server.log").write_text(server.log())
+        (artifacts / "console-errors.txt").write_text(console.details())
+        raise
+    finally:
+        context.close()
+
+
 def test_without_chromium_the_browser_tests_are_skipped_saying_how_to_install_it():
     """Run this module's slider tests where no Chromium can be found: skipped, not passed."""
     env = dict(os.environ, ADAM_TEACH_CHROMIUM=str(bs.REPO / "no-such-chromium"))
