@@ -439,3 +439,17 @@ def test_07_explorer_things_to_try():
     trace = adam_2d.adam_2d_trace(beta_1=0.0)
     np.testing.assert_array_equal(trace.m_hat, trace.grad[:-1])
     says("Set $\\beta_1 = 0$: $\\hat m_t = g_t$")
+
+
+def test_07_in_the_comparison_widget_the_rotated_bowl_turns_sgd_and_momentum_only():
+    """At any one α the widget may set (here its default 0.01 and 0.05, 300 steps)."""
+    for alpha in (0.01, 0.05):
+        rates = dict.fromkeys(("SGD", "Momentum", "RMSprop", "Adam"), alpha)
+        aligned = hand_paths(hand_bowl(25.0, False), ALIGNED_START, 300, rates)
+        turned = hand_paths(hand_bowl(25.0, True), TURNED_START, 300, rates)
+        for name in ("SGD", "Momentum"):
+            np.testing.assert_allclose(turned[name][0], TURN @ aligned[name][0], atol=1e-9)
+        for name in ("RMSprop", "Adam"):
+            assert np.max(np.abs(turned[name][0] - TURN @ aligned[name][0])) > 0.01
+    says("Choose the rotated bowl, without noise: SGD's and momentum's paths are the aligned ones turned "
+         "by 45°; RMSprop's and Adam's are not.")
