@@ -122,7 +122,7 @@ class Adam2dFigure:
         for ax in (ax_x, ax_y):  # a small margin: no grid line on a spine
             ax.set_xlim(-0.02 * last, 1.02 * last)  # changes only with the steps slider
             ax.set_ylim(low / 1.5, high * 1.5)
-            plotting.plain_log_ticks(ax.yaxis, numticks=7)
+            plotting.plain_log_ticks(ax.yaxis, numticks=6)
             plotting.drop_minor_ticks(ax)
         self.title.set_text(describe(trace, self.surface))
         return self.live.png()
