@@ -453,3 +453,17 @@ def test_07_in_the_comparison_widget_the_rotated_bowl_turns_sgd_and_momentum_onl
             assert np.max(np.abs(turned[name][0] - TURN @ aligned[name][0])) > 0.01
     says("Choose the rotated bowl, without noise: SGD's and momentum's paths are the aligned ones turned "
          "by 45°; RMSprop's and Adam's are not.")
+
+
+def test_the_measurement_rejects_bad_input():
+    from adam_teach.explorers import compare
+    from adam_teach.optimizers import SGD
+
+    with pytest.raises(ValueError, match="starts must be a non-empty array of points, one per row"):
+        compare.steps_until_most_reach(SGD(0.1), ROTATED, (1.0, 2.0))
+    with pytest.raises(ValueError, match="tolerance must be a finite number > 0"):
+        compare.steps_until_most_reach(SGD(0.1), ROTATED, circle(), tolerance=0)
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        compare.best_learning_rate("LBFGS", ROTATED)
+    assert compare.steps_until_most_reach(SGD(1.0), ROTATED, circle(), max_steps=50) == np.inf  # diverges
+    assert compare.steps_until_most_reach(SGD(0.01), ROTATED, circle() * 1e-5) == 0  # already there

@@ -104,6 +104,8 @@ def steps_until_most_reach(optimizer, objective, starts, tolerance=1e-6, max_ste
     f(x_t) < tolerance: the median run's number of steps. inf if that does not happen
     within max_steps (a run that diverges, f ≥ DIVERGED, never gets there)."""
     x = validation.finite_point("starts", starts, optimizer.dtype)
+    if x.ndim != 2 or len(x) == 0:
+        raise ValueError(f"starts must be a non-empty array of points, one per row, got shape {x.shape}.")
     tolerance = validation.positive_finite("tolerance", tolerance)
     max_steps = validation.step_count("max_steps", max_steps)
     needed = len(x) // 2 + 1
