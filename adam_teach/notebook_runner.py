@@ -92,8 +92,13 @@ def execute(path, timeout=CELL_TIMEOUT):
     """Run every cell of the notebook at `path` in a fresh kernel and save it; return the
     indices of cells that wrote to stderr. The file is only written if every cell ran."""
     path = Path(path)
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
     nb = run_cells(nbformat.read(path, as_version=4), path.parent, timeout)
-    for cell in nb.cells:  # no per-run timestamps: re-executing an unchanged notebook changes nothing
+    # Re-executing an unchanged notebook changes nothing: no per-run timestamps, and printed
+    # text merged into one output per stream (the kernel splits it wherever a flush fell).
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
+    for cell in nb.cells:
         cell.metadata.pop("execution", None)
     stderr = [i for i, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
               if out.get("output_type") == "stream" and out.get("name") == "stderr"]

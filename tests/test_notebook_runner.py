@@ -28,6 +28,15 @@ def test_a_notebook_that_runs_is_saved_with_its_outputs(tmp_path):
     assert nbformat.read(path, 4).cells[0].outputs[0]["text"] == "42\n"
 
 
+def test_text_printed_in_several_flushes_is_saved_as_one_output(tmp_path):
+    """The kernel splits printed text wherever a flush fell (timing): saved as one output
+    per stream, so re-executing an unchanged notebook changes nothing."""
+    path = notebook(tmp_path, "import sys, time\nfor k in range(3):\n    print(k, flush=True)\n    time.sleep(0.3)")
+    result = execute(path)
+    assert result.returncode == 0, result.stderr
+    assert [(o["name"], o["text"]) for o in nbformat.read(path, 4).cells[0].outputs] == [("stdout", "0\n1\n2\n")]
+
+
 @pytest.mark.parametrize("cell, expected", [
     ("import time\ntime.sleep(60)", r"cell 1 \('import time'\) did not finish within 3 s \(the per-cell limit"),
     ("raise ValueError('no luck')", r"cell 1 \(\"raise ValueError\('no luck'\)\"\) raised ValueError: no luck"),
