@@ -157,10 +157,11 @@ def steps_on_bowls(names=("SGD", "Momentum", "Adam"), pairs=None, **settings):
             for kappa, bowls in pairs.items() for turn, objective in zip(("aligned", "rotated"), bowls)}
 
 
-def print_steps_on_bowls(table, max_steps=3000):
-    """The table of steps_on_bowls: the median steps and the best α of each optimiser."""
-    names = list(next(iter(table.values())))
-    print("steps until 9 of the 16 runs reach f < 1e-6, each optimiser at its best α of the grid")
+def print_steps_on_bowls(table, starts=CIRCLE_STARTS, tolerance=1e-6, max_steps=3000):
+    """The table of steps_on_bowls (made with these settings): each optimiser's steps and best α."""
+    names, runs = list(next(iter(table.values()))), len(starts)
+    print(f"steps until {runs // 2 + 1} of the {runs} runs reach f < {tolerance:g}, "
+          "each optimiser at its best α of the grid")
     print(f"{'':22s}" + "".join(f"{name:>20s}" for name in names))
     for (kappa, turn), runs in table.items():
         cells = [(f"> {max_steps}" if run.steps == np.inf else f"{run.steps}") + f" (α {run.learning_rate:.2g})"
