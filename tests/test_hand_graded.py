@@ -44,7 +44,7 @@ def first_t_below(beta, share=0.01):
 
 
 def test_01_step_factor_is_one_minus_4_alpha():
-    text = hand_graded_answer("01_gradient_descent", "step_factor")
+    text = hand_graded_answer("01_gradient_descent", "step_factor_answer")
     h = 1e-6
     second = (objectives.cubic.grad(4 / 3 + h) - objectives.cubic.grad(4 / 3 - h)) / (2 * h)
     assert second == pytest.approx(4.0)
