@@ -245,7 +245,7 @@ def test_07_prints_root_v_per_coordinate_and_says_why():
 
 def test_07_prints_the_step_counts(table):
     text = printed(NOTEBOOK)
-    assert "steps until 9 of the 16 runs reach f < 1e-6, each optimiser at its best α of the grid\n" in text
+    assert "steps until 9 of the 16 runs reach f < 1e-06, each optimiser at its best α of the grid\n" in text
     for (kappa, turned), runs in table.items():
         cells = "".join(f"{f'{int(steps)} (α {alpha:.2g})':>20s}" for steps, alpha in runs.values())
         line = f"κ = {kappa:<4g} {('rotated 45°' if turned else 'aligned'):11s}" + cells
