@@ -354,7 +354,7 @@ def hand_internals(grad, start, steps, lr=0.1, b1=0.9, b2=0.999, eps=1e-8):
 def test_explorer_draws_the_run_and_each_coordinates_internals(settings):
     values = {**adam_2d.DEFAULTS, **settings}
     fig, png = adam_2d.draw_adam_2d(**values)
-    assert png_pixels(png).shape == (344, 1056, 3)  # 13.2 × 4.3 inches at 80 dpi
+    assert png_pixels(png).shape == (320, 1008, 3)  # 12.6 × 4.0 inches at 80 dpi
     axes = fig.get_axes()
     assert len(axes) == 3
     for ax in axes:

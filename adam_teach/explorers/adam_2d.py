@@ -73,9 +73,9 @@ class Adam2dFigure:
     def __init__(self, surface):
         self.surface = surface
         objective = dataclasses.replace(SURFACES[surface], plot_range=VIEW)
-        fig = plotting.live_figure(13.2, 4.3)
+        fig = plotting.live_figure(12.6, 4.0)
         self.axes = ax_path, ax_x, ax_y = fig.subplots(1, 3, gridspec_kw=dict(
-            left=0.045, right=0.99, bottom=0.12, top=0.80, wspace=0.22, width_ratios=(1.0, 1.15, 1.15)))
+            left=0.048, right=0.99, bottom=0.13, top=0.79, wspace=0.22, width_ratios=(1.0, 1.15, 1.15)))
         for ax in (ax_x, ax_y):  # few ticks: tick labels are most of the drawing time
             ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         ax_path.xaxis.set_major_locator(MaxNLocator(5))
@@ -93,13 +93,13 @@ class Adam2dFigure:
             self.internals.append([ax.plot([], [], color=plotting.PALETTE[colour], ls=style, lw=width,
                                            label=name)[0] for name, colour, style, width in INTERNALS])
             ax.set_yscale("log")
-            plotting.label(ax, f"Coordinate {coordinate}: its own √v̂ and its own step", "step t",
+            plotting.label(ax, f"Coordinate {coordinate}: its own √v̂ and step", "step t",
                            "size (log scale)" if coordinate == "x" else "size (the same scale)",
                            legend=True, title_y=1.0)
 
         plotting.fix_label_positions(self.axes, lefts=(-0.1, -0.17, -0.05), below=-0.1)
         self.title = fig.suptitle("", fontsize=10, y=0.975)
-        fig.text(0.5, 0.885, "Compare the two coordinates: each one's step (red) is α·m̂/(√v̂ + ε) "
+        fig.text(0.5, 0.88, "Compare the two coordinates: each one's step (red) is α·m̂/(√v̂ + ε) "
                  "with its own √v̂ (green).", ha="center", fontsize=9)
         lines = [line for ax in self.axes for line in ax.get_lines()]
         places = (("lower right", "upper right", "lower left", "upper left"),  # the first is preferred
