@@ -138,8 +138,10 @@ def build_autograder(out, exercise, root=CHECKOUT):
         setup = SETUP_SH.replace("@ZIP_DIR@", ZIP_DIR).replace("@EXTRAS@", "[keras]" if tensorflow else "")
         _add(archive, "setup.sh", setup, executable=True)
         _add(archive, "run_autograder", RUN_AUTOGRADER.replace("@ZIP_DIR@", ZIP_DIR), executable=True)
+        visibility = "after_published" if assignment.feedback_after_publishing else "visible"
         _add(archive, "autograder.json", json.dumps({"exercise": exercise, "points": points,
-                                                     "tensorflow": tensorflow}, indent=2) + "\n")
+                                                     "tensorflow": tensorflow, "visibility": visibility},
+                                                    indent=2) + "\n")
         for name, path in _package_files(root):
             _add(archive, name, path.read_bytes())
     return exercise, tensorflow
@@ -159,10 +161,12 @@ def submitted_notebooks(submission):
                   if ".ipynb_checkpoints" not in p.parts and not p.name.startswith("._"))
 
 
-def merge_results(out_dir, exercise, points):
+def merge_results(out_dir, exercise, points, visibility="visible"):
     """One Gradescope results.json from the grader's DIR/<name>/results.json files, all
     graded as `exercise`: only the best-scoring notebook counts (uploading a notebook twice,
-    or notebooks of other exercises, must not add up), and the score is at most `points`."""
+    or notebooks of other exercises, must not add up), and the score is at most `points`.
+    `visibility` ("after_published" for answers a learner could find by resubmitting) applies
+    to the whole result and to each test."""
     rows = []
     gradebook = Path(out_dir) / "gradebook.csv"
     if gradebook.is_file():
@@ -176,13 +180,14 @@ def merge_results(out_dir, exercise, points):
     (best_row, best), others = graded[0], graded[1:]
     notes = [f"{row['file']} was not counted: only the best notebook, {best_row['file']}, counts "
              f"(this assignment grades {exercise} only)." for row, _ in others]
-    tests = [dict(test, number=str(number)) for number, test in enumerate(best.get("tests", []), start=1)]
+    tests = [dict(test, number=str(number), visibility=visibility)
+             for number, test in enumerate(best.get("tests", []), start=1)]
     return {
         "score": round(min(float(best.get("score", 0)), points), 6),
         "execution_time": round(sum(float(r.get("execution_time", 0)) for _, r in graded), 3),
         "output": "\n\n".join([*notes, best.get("output", "")]).strip(),
         "output_format": "text",
-        "visibility": "visible",
+        "visibility": visibility,
         "stdout_visibility": "hidden",
         "tests": tests,
         "extra_data": best.get("extra_data", {}),
@@ -225,7 +230,7 @@ def autograde():
     with tempfile.TemporaryDirectory(prefix="adam-teach-grade-") as out_dir:
         os.chmod(out_dir, 0o700)  # the grader's verdicts stay out of learners' reach
         completed = _grade([*command, "--out", out_dir])
-        result = merge_results(out_dir, config["exercise"], config["points"])
+        result = merge_results(out_dir, config["exercise"], config["points"], config.get("visibility", "visible"))
     if completed.returncode == 2 or (not result["tests"] and not result["output"]):
         result = failure_result("The autograder could not grade this submission; please tell your instructor.\n"
                                 + completed.stderr[-2000:])

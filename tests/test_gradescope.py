@@ -148,7 +148,7 @@ def test_zip_has_gradescopes_layout(autograder_zip, tmp_path):
     assert {f"adam-teach/exercises/{name}" for name in os.listdir(REPO / "exercises")} <= names
     assert not [n for n in names if n.startswith("adam-teach/solutions") or "__pycache__" in n or n.endswith(".pyc")]
     assert modes["setup.sh"] & 0o111 and modes["run_autograder"] & 0o111
-    assert config == {"exercise": EXERCISE, "points": max_points(EXERCISE), "tensorflow": False}
+    assert config == {"exercise": EXERCISE, "points": max_points(EXERCISE), "tensorflow": False, "visibility": "visible"}
     assert '"./adam-teach"' in setup and "[keras]" not in setup  # no TensorFlow for 01 and 03
 
     root = autograder_dir(tmp_path, autograder_zip)
@@ -251,11 +251,15 @@ def test_every_exercise_s_autograder_gives_its_solution_full_marks_and_the_untou
     out = build_zip(tmp_path / f"{exercise}.zip", exercise)
     with zipfile.ZipFile(out) as archive:
         config = json.loads(archive.read("autograder.json"))
+    # answers a learner could find by resubmitting are shown only once grades are published
+    visibility = "after_published" if exercise == "08_predictions" else "visible"
+    assert assignments.get(exercise).feedback_after_publishing == (visibility == "after_published")
     assert config == {"exercise": exercise, "points": max_points(exercise),
-                      "tensorflow": assignments.get(exercise).needs_tensorflow}
+                      "tensorflow": assignments.get(exercise).needs_tensorflow, "visibility": visibility}
     solved = run_autograder(autograder_dir(tmp_path / "solved", out), REPO / "solutions" / f"{exercise}.ipynb")
     assert_gradescope_format(solved)
     assert results_are_full(solved, exercise), solved["output"]
+    assert {solved["visibility"], *(test["visibility"] for test in solved["tests"])} == {visibility}
     untouched = run_autograder(autograder_dir(tmp_path / "untouched", out), REPO / "exercises" / f"{exercise}.ipynb")
     assert_gradescope_format(untouched)
     assert untouched["score"] == 0 and untouched["tests"], untouched["output"]

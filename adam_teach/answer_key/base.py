@@ -49,3 +49,6 @@ class Assignment:
     functions: tuple  # names the learner writes
     items: tuple  # of Item
     needs_tensorflow: bool = False  # its hidden tests run real tf.keras (TensorFlow is ~1.3 GB)
+    # Gradescope shows the result only once grades are published: answers that resubmitting
+    # could find by trial (exercise 08's numbers), unlike code, which is judged on unseen inputs.
+    feedback_after_publishing: bool = False

@@ -268,6 +268,7 @@ def question_item(question, judge, points=POINTS):
 TITLE = "Predictions: Adam's numbers, worked out before they are run"
 FUNCTIONS = ()  # answers are variables, not functions
 ASSIGNMENT = Assignment(EXERCISE, TITLE, FUNCTIONS,
-                        tuple(question_item(q, judge_answer) for q in QUESTIONS))
+                        tuple(question_item(q, judge_answer) for q in QUESTIONS),
+                        feedback_after_publishing=True)
 SELF_CHECK = Assignment(EXERCISE, TITLE, FUNCTIONS,
                         tuple(question_item(q, judge_kind) for q in QUESTIONS))
