@@ -10,6 +10,8 @@ to test-artifacts/browser/.
 Without Chromium the tests are skipped with a message saying how to install it.
 """
 
+import importlib.util
+import math
 import os
 import re
 import shutil
@@ -172,3 +174,40 @@ def test_without_chromium_the_browser_tests_are_skipped_saying_how_to_install_it
     assert completed.returncode == 0, completed.stdout[-3000:]
     assert f"{len(CASES)} skipped" in completed.stdout and "passed" not in completed.stdout.splitlines()[-1]
     assert "apt-get install chromium" in completed.stdout
+
+
+def test_the_slider_benchmark_times_real_figure_changes(chromium, servers):
+    """benchmarks/browser_sliders.py's measuring code on one slider (notebook 01's α), three
+    changes (two key presses, a click on the track): three finite positive latencies, each
+    to a new figure unlike the one before, and the explorer's figure in the end is not the
+    one it started with, so that the benchmark cannot silently time nothing."""
+    spec = importlib.util.spec_from_file_location("browser_sliders", bs.REPO / "benchmarks" / "browser_sliders.py")
+    benchmark = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(benchmark)
+    server = servers("lab")
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        bs.open_notebook(page, server, notebook_name("01_*.ipynb"), TIMEOUT_MS)
+        bs.run_all_cells(page, TIMEOUT_MS)
+        explorer = bs.interact_with_slider(page, LEARNING_RATE, TIMEOUT_MS)
+        kind, label, alpha = next(control for control in benchmark.controls(explorer)
+                                  if re.search(LEARNING_RATE, control[1], re.I))
+        first_value, first_figure = bs.slider(explorer, LEARNING_RATE).locator(".widget-readout").inner_text(), \
+            bs.figure_sources(explorer)
+
+        measured = benchmark.measure_control(page, explorer, kind, alpha, trials=3, timeout_s=TIMEOUT_MS / 1000,
+                                             drag_seconds=0, restore=False)
+        changes = measured["changes"]
+        assert (kind, len(changes)) == ("slider", 3), (kind, changes)
+        assert [change["trigger"] for change in changes] == ["keydown", "keydown", "mousedown"]
+        latencies = [change["latency_ms"] for change in changes]
+        assert all(not change["timed_out"] and math.isfinite(ms) and ms > 0
+                   for change, ms in zip(changes, latencies)), changes
+        assert all(change["figure_changed"] and change["after"] != change["before"] for change in changes), changes
+        assert changes[-1]["after"] != first_value
+        assert bs.figure_sources(explorer) != first_figure, "the explorer still shows its first figure"
+        assert measured["summary"]["trials"] == 3 and measured["summary"]["max_ms"] == max(latencies)
+    finally:
+        context.close()
