@@ -199,7 +199,8 @@ def test_07_prints_the_paths_on_the_rotated_bowl_and_says_what_changes():
     turned = hand_paths(hand_bowl(25.0, True), TURNED_START, 60, RATES)
     for name, (x, f, diverged) in turned.items():
         assert not diverged
-        line = f"{name:9s} α = {RATES[name]:<6g} ends at ({stable(x[0], '7.3f')}, {stable(x[1], '7.3f')}), f = {stable(f, '9.4f')}"
+        end = f"({stable(x[0], '7.3f')}, {stable(x[1], '7.3f')}), f = {stable(f, '9.4f')}"
+        line = f"{name:9s} α = {RATES[name]:<6g} ends at {end}"
         assert line in text, line
     for name in ("SGD", "Momentum"):  # the aligned path turned: the same f, the end turned
         assert turned[name][1] == pytest.approx(aligned[name][1], rel=1e-12)

@@ -60,7 +60,8 @@ def per_coordinate(trace):
 def describe(trace, surface):
     """The figure's title: the run's settings and where it ended."""
     adam, (x, y) = trace.optimizer, trace.x[0]
-    settings = f"α = {adam.learning_rate:.3g}, β₁ = {adam.beta_1:g}, β₂ = {adam.beta_2:g}, ε = {adam.epsilon:.0e}"
+    settings = (f"α = {adam.learning_rate:.3g}, β₁ = {adam.beta_1:g}, β₂ = {adam.beta_2:g}, "
+                f"ε = {adam.epsilon:.0e}")
     end = trace.message or f"f = {float(trace.f[-1]):.2g} after {trace.steps} steps"
     return f"Adam ({settings}) on {NAMES[surface]} from ({x:g}, {y:g}): {end}"
 

@@ -166,7 +166,8 @@ def print_steps_on_bowls(table, starts=CIRCLE_STARTS, tolerance=1e-6, max_steps=
     for (kappa, turn), runs in table.items():
         cells = [(f"> {max_steps}" if run.steps == np.inf else f"{run.steps}") + f" (α {run.learning_rate:.2g})"
                  for run in runs.values()]
-        print(f"κ = {kappa:<4g} {turn + (' 45°' if turn == 'rotated' else ''):11s}" + "".join(f"{c:>20s}" for c in cells))
+        row = f"κ = {kappa:<4g} {turn + (' 45°' if turn == 'rotated' else ''):11s}"
+        print(row + "".join(f"{cell:>20s}" for cell in cells))
 
 
 def mean_final_loss(surface, learning_rates, noise, seeds=range(20), steps=None):
