@@ -136,7 +136,7 @@ RECOMPUTE = {
     "07_beyond_the_cubic": lambda s: _explorer("compare").run_paths(
         s["surface"], dict.fromkeys(s["optimizers"], s["learning_rate"]), s["noise"], steps=s["steps"]),
     "07_beyond_the_cubic:explore_adam_2d": lambda s: _explorer("adam_2d").adam_2d_trace(**s),
-    "09_training_a_network": lambda s: _explorer("training").training_trace(**s),
+    "09_training_a_network": lambda s: _explorer("training").training_run(**s),  # replayed
 }
 SLIDER_NOTEBOOKS = list(RECOMPUTE)
 
