@@ -125,3 +125,13 @@ def nbgrader_course(course, exercises, students=()):
         nbgrader(course, "db", "assignment", "add", exercise)
         nbgrader(course, "generate_assignment", exercise, "--force")
     return course
+
+
+def grade_in_one_call(tmp_path_factory, notebooks, timeout=120):
+    """Write {name: notebook as a dict} into a fresh folder and grade them all in one
+    `adam-teach grade --jobs 2` call: (the completed process, the --out folder)."""
+    inbox = tmp_path_factory.mktemp("inbox")
+    for name, notebook in notebooks.items():
+        (inbox / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    out = tmp_path_factory.mktemp("out")
+    return grade(inbox, "--out", out, "--jobs", "2", "--timeout", str(timeout)), out

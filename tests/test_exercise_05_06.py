@@ -25,7 +25,7 @@ from adam_teach.answer_key.judging import close
 from adam_teach.answer_key.momentum_rmsprop_references import momentum_step, rmsprop_step
 from adam_teach.answer_key.references import adam_step
 from adam_teach.optimizers import Momentum, RMSprop
-from grading_support import COURSE, feedback_of, grade, item_scores, results_of, solution_answers, solved
+from grading_support import COURSE, feedback_of, grade_in_one_call, item_scores, results_of, solution_answers, solved
 
 EX_05, EX_06 = "05_momentum_rmsprop", "06_amsgrad_adamw"
 CATALOGUES = {
@@ -668,19 +668,15 @@ WRONG = {
 def graded(tmp_path_factory):
     """Every wrong notebook, the two solutions and the two untouched exercises, graded in
     one `adam-teach grade --jobs 2` call."""
-    inbox = tmp_path_factory.mktemp("inbox_05_06")
-    for name, (exercise, replacements, _) in WRONG.items():
-        released = json.loads((COURSE / "exercises" / f"{exercise}.ipynb").read_text(encoding="utf-8"))
-        notebook = solved(released, _answers(exercise, **replacements))
-        (inbox / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    def released(exercise):
+        return json.loads((COURSE / "exercises" / f"{exercise}.ipynb").read_text(encoding="utf-8"))
+
+    notebooks = {name: solved(released(exercise), _answers(exercise, **replacements))
+                 for name, (exercise, replacements, _) in WRONG.items()}
     for exercise in (EX_05, EX_06):
-        released = json.loads((COURSE / "exercises" / f"{exercise}.ipynb").read_text(encoding="utf-8"))
-        (inbox / f"untouched_{exercise}.ipynb").write_text(json.dumps(released), encoding="utf-8")
-        notebook = solved(json.loads(json.dumps(released)), solution_answers(exercise))
-        (inbox / f"solved_{exercise}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    out = tmp_path_factory.mktemp("out_05_06")
-    done = grade(inbox, "--out", out, "--jobs", "2", "--timeout", "60")
-    return done, out
+        notebooks[f"untouched_{exercise}"] = released(exercise)
+        notebooks[f"solved_{exercise}"] = solved(released(exercise), solution_answers(exercise))
+    return grade_in_one_call(tmp_path_factory, notebooks, timeout=60)
 
 
 def test_the_grade_call_succeeds_for_every_notebook(graded):

@@ -25,7 +25,7 @@ from adam_teach.answer_key import predictions_mistakes
 from adam_teach.answer_key.base import Outcome
 from adam_teach.answer_key.judging import call_reference, close
 from adam_teach.runner.wire import Unsupported, decode, encode
-from grading_support import COURSE, ROOT, feedback_of, grade, item_scores, results_of, solution_answers, solved
+from grading_support import COURSE, ROOT, feedback_of, grade_in_one_call, item_scores, results_of, solution_answers, solved
 
 EX_07, EX_08 = "07_find_the_bug", "08_predictions"
 CATALOGUES = {"fixed_adam_step": bugs.FIXED_ADAM_STEP, "fixed_run_adam": bugs.FIXED_RUN_ADAM}
@@ -560,14 +560,10 @@ WRONG = {
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """Every wrong notebook graded in one `adam-teach grade --jobs 2` call."""
-    inbox = tmp_path_factory.mktemp("inbox_07_08")
-    for name, (exercise, edits, _, _) in WRONG.items():
-        released = json.loads((COURSE / "exercises" / f"{exercise}.ipynb").read_text(encoding="utf-8"))
-        notebook = solved(released, _answers(exercise, **edits))
-        (inbox / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    out = tmp_path_factory.mktemp("out_07_08")
-    done = grade(inbox, "--out", out, "--jobs", "2", "--timeout", "120")
-    return done, out
+    notebooks = {name: solved(json.loads((COURSE / "exercises" / f"{exercise}.ipynb").read_text(encoding="utf-8")),
+                              _answers(exercise, **edits))
+                 for name, (exercise, edits, _, _) in WRONG.items()}
+    return grade_in_one_call(tmp_path_factory, notebooks, timeout=120)
 
 
 def test_the_grade_call_succeeds_for_every_notebook(graded):

@@ -28,7 +28,7 @@ from adam_teach.answer_key import tuning_challenge
 from adam_teach.answer_key import tuning_challenge_mistakes as wrong
 from adam_teach.answer_key.base import Case, Outcome, call_case
 from adam_teach.runner import wire
-from grading_support import COURSE, feedback_of, grade, item_scores, results_of, solution_answers, solved
+from grading_support import COURSE, feedback_of, grade_in_one_call, item_scores, results_of, solution_answers, solved
 
 EXERCISE, GRADE_ID = "09_tuning_challenge", "tuning_choice"
 
@@ -384,16 +384,14 @@ NOTEBOOKS = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    inbox = tmp_path_factory.mktemp("inbox")
     released = json.loads((COURSE / "exercises" / f"{EXERCISE}.ipynb").read_text(encoding="utf-8"))
+    notebooks = {}
     for name, (answer, _, _) in NOTEBOOKS.items():
         answers = solution_answers(EXERCISE)
         if answer is not None:
             answers[SOLUTION_CELL] = answer
-        notebook = solved(json.loads(json.dumps(released)), answers)
-        (inbox / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    out = tmp_path_factory.mktemp("out")
-    done = grade(inbox, "--out", out, "--jobs", "2", "--timeout", "120")
+        notebooks[name] = solved(json.loads(json.dumps(released)), answers)
+    done, out = grade_in_one_call(tmp_path_factory, notebooks, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "Warning" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     return out
