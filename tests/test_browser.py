@@ -57,27 +57,47 @@ def notebook_name(pattern):
     return matches[0]
 
 
+class BrowserPage:
+    """A fresh browser context and page for one test, watched for console errors; if the
+    test fails, a screenshot, the server's log and the console's errors are kept in
+    test-artifacts/browser/<name>/. `session.page` may be replaced (a page opened from another)."""
+
+    def __init__(self, chromium, server, name):
+        self.server, self.artifacts = server, bs.ARTIFACTS / name
+        shutil.rmtree(self.artifacts, ignore_errors=True)
+        self.artifacts.mkdir(parents=True)
+        self.context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+        self.context.set_default_timeout(TIMEOUT_MS)
+        self.console = bs.ConsoleWatcher(self.context)
+        self.page = self.context.new_page()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        try:
+            if error is not None:
+                self.page.screenshot(path=self.artifacts / "failure.png")
+                (self.artifacts / "server.log").write_text(self.server.log())
+                (self.artifacts / "console-errors.txt").write_text(self.console.details())
+        finally:
+            self.context.close()
+
+
 @pytest.mark.parametrize("app, pattern", CASES)
 def test_sliders_redraw_the_figure(chromium, servers, app, pattern, request):
     name = notebook_name(pattern)
-    server = servers(app)
-    artifacts = bs.ARTIFACTS / request.node.callspec.id
-    shutil.rmtree(artifacts, ignore_errors=True)
-    artifacts.mkdir(parents=True)
-
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    console = bs.ConsoleWatcher(context)
-    page = context.new_page()
-    baseline = []  # errors the server's own file list logs, before any notebook is open
-    try:
+    with BrowserPage(chromium, servers(app), request.node.callspec.id) as session:
+        page, artifacts, console = session.page, session.artifacts, session.console
+        baseline = []  # errors the server's own file list logs, before any notebook is open
         if app == "notebook":
-            page, baseline = bs.open_from_tree(page, server, name, console, TIMEOUT_MS)
+            page, baseline = bs.open_from_tree(page, session.server, name, console, TIMEOUT_MS)
+            session.page = page  # the notebook's page, opened from the file list
             if baseline:
                 warnings.warn("Notebook 7's file list (/tree, no notebook open) logs these JavaScript "
                               "errors, so they are not held against the course: " + "; ".join(baseline))
         else:
-            bs.open_notebook(page, server, name, TIMEOUT_MS)
+            bs.open_notebook(page, session.server, name, TIMEOUT_MS)
         page.screenshot(path=artifacts / "1-opened.png")
         bs.run_all_cells(page, TIMEOUT_MS)
         explorer = bs.interact_with_slider(page, LEARNING_RATE, TIMEOUT_MS)
@@ -108,13 +128,6 @@ def test_sliders_redraw_the_figure(chromium, servers, app, pattern, request):
         if others:
             warnings.warn("JavaScript errors on other pages of the server (not the notebook's): "
                           + "; ".join(others))
-    except Exception:
-        page.screenshot(path=artifacts / "failure.png")
-        (artifacts / "server.log").write_text(server.log())
-        (artifacts / "console-errors.txt").write_text(console.details())
-        raise
-    finally:
-        context.close()
 
 
 def test_adam_2d_explorer_redraws_for_alpha_and_the_surface(chromium, servers, request):
@@ -122,16 +135,9 @@ def test_adam_2d_explorer_redraws_for_alpha_and_the_surface(chromium, servers, r
     then choose the rotated bowl in its surface menu; each time the figure changes, and no
     widget error, Python error or JavaScript error shows."""
     name = notebook_name("07_*.ipynb")
-    server = servers("lab")
-    artifacts = bs.ARTIFACTS / request.node.name
-    shutil.rmtree(artifacts, ignore_errors=True)
-    artifacts.mkdir(parents=True)
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    console = bs.ConsoleWatcher(context)
-    page = context.new_page()
-    try:
-        bs.open_notebook(page, server, name, TIMEOUT_MS)
+    with BrowserPage(chromium, servers("lab"), request.node.name) as session:
+        page, artifacts = session.page, session.artifacts
+        bs.open_notebook(page, session.server, name, TIMEOUT_MS)
         bs.run_all_cells(page, TIMEOUT_MS)
         explorer = bs.interact_with_slider(page, "^β₁$", TIMEOUT_MS)  # not the comparison's widget
         explorer.scroll_into_view_if_needed()
@@ -154,15 +160,8 @@ def test_adam_2d_explorer_redraws_for_alpha_and_the_surface(chromium, servers, r
         assert new_figure != figure, "the figure did not change with the surface"
 
         assert bs.visible_widget_errors(page) == []
-        errors = console.on_page(page)
+        errors = session.console.on_page(page)
         assert errors == [], "JavaScript errors on the notebook's page:\n" + "\n".join(errors)
-    except Exception:
-        page.screenshot(path=artifacts / "failure.png")
-        (artifacts / "server.log").write_text(server.log())
-        (artifacts / "console-errors.txt").write_text(console.details())
-        raise
-    finally:
-        context.close()
 
 
 def test_without_chromium_the_browser_tests_are_skipped_saying_how_to_install_it():
