@@ -53,3 +53,13 @@ def test_the_points_table_matches_the_exercises():
                    if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("grade"))
         assert (auto, by_hand) == (sum(i.points for i in assignment.items), hand), row
         assert row.rstrip(" |").endswith("yes" if assignment.needs_tensorflow else "no"), row
+
+
+def test_every_question_graded_by_hand_is_listed_with_its_points():
+    section = GUIDE.split("### Questions graded by hand", 1)[1].split("\n### ", 1)[0]
+    for source in sorted((ROOT / "solutions").glob("*.ipynb")):
+        for cell in nbformat.read(source, as_version=4).cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type == "markdown" and meta.get("grade"):
+                row = f"| {source.stem[:2]} | `{meta['grade_id']}` | {meta['points']:g} |"
+                assert row in section, f"the guide does not list {row}"
