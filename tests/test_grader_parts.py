@@ -206,3 +206,18 @@ def test_a_read_case_copies_the_learners_variable_and_calls_nothing():
     assert call_case(Case("choice", read=True), {"choice": len}).value is len  # not called
     missing = call_case(Case("first_step", read=True), {})
     assert missing.error.startswith("NameError") and "assign your answer to first_step" in missing.error
+
+
+def test_the_hidden_inputs_of_a_read_case_stay_in_the_grader():
+    """Exercise 09's judge runs the learner's choice from starts the learner has not seen;
+    what is sent to the learner's process names the variable and nothing else."""
+    from adam_teach.answer_key import get
+    from adam_teach.answer_key.tuning_challenge import GRADER_STARTS
+    from adam_teach.grading.judge import calls_for
+
+    calls = calls_for(get("09_tuning_challenge"))
+    assert [call["read"] for call in calls] == [True]
+    sent = json.dumps(calls)
+    assert wire.decode(calls[0]["args"]) == () and wire.decode(calls[0]["kwargs"]) == {}
+    for x, y in GRADER_STARTS[1:]:
+        assert str(x) not in sent or str(y) not in sent, sent

@@ -90,8 +90,12 @@ def reference_reply(function, args, kwargs):
 
 
 def calls_for(assignment):
-    """The hidden calls of every item, in order, wire-encoded for the learner's process."""
-    return [{"item": k, "case": j, "function": case.function, "args": wire.encode(tuple(case.args)),
-             "kwargs": wire.encode(dict(case.kwargs)), "read": case.read, "forbidden": list(item.forbidden),
+    """The hidden calls of every item, in order, wire-encoded for the learner's process. A
+    case that reads a variable calls nothing, so its arguments (e.g. exercise 09's hidden
+    starts, which only the grader's judge uses) never leave the grader."""
+    return [{"item": k, "case": j, "function": case.function,
+             "args": wire.encode(() if case.read else tuple(case.args)),
+             "kwargs": wire.encode({} if case.read else dict(case.kwargs)), "read": case.read,
+             "forbidden": list(item.forbidden),
              "uses": list(item.uses)}
             for k, item in enumerate(assignment.items) for j, case in enumerate(item.cases)]
