@@ -54,17 +54,20 @@ test: setup-dev
 	if [ -n "$$failed" ]; then echo "=== make test: FAILED:$$failed"; exit 1; fi; \
 	echo "=== make test: every stage passed ($(TEST_STAGES))"
 
+# Every figure a notebook shows is checked for legibility (adam_teach/figure_audit.py).
+AUDIT = ADAM_TEACH_AUDIT_FIGURES=1
+
 test-unit: setup-dev
-	$(PYTEST) tests
+	$(AUDIT) $(PYTEST) tests
 
 test-nbval: setup-dev
-	$(PYTEST) $(NBVAL) notebooks solutions
+	$(AUDIT) $(PYTEST) $(NBVAL) notebooks solutions
 
 # The stored outputs must also hold when every gradient, initial weight and noise sample is
 # nudged by a relative 1e-12 (adam_teach/perturbation.py): no printed digit may hang on the
 # last bits of a floating-point computation, which differ between CPUs and BLAS builds.
 test-nbval-perturbed: setup-dev
-	ADAM_TEACH_PERTURB=1e-12 $(PYTEST) $(NBVAL) -p no:cacheprovider notebooks solutions
+	$(AUDIT) ADAM_TEACH_PERTURB=1e-12 $(PYTEST) $(NBVAL) -p no:cacheprovider notebooks solutions
 
 # The newest versions the ranges allow, in their own environment: finds drift on purpose.
 test-latest:

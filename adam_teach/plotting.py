@@ -13,6 +13,9 @@ from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter, Nul
 from matplotlib.transforms import Bbox
 from PIL import Image
 
+from . import display
+from .figure_audit import NOTEBOOK_WIDTH
+
 # Okabe & Ito (2008), safe for the common forms of colour blindness.
 PALETTE = {
     "blue": "#0072B2",
@@ -26,23 +29,50 @@ PALETTE = {
 }
 CYCLE = [PALETTE[c] for c in ("blue", "orange", "green", "vermillion", "purple", "sky", "black")]
 
+# Each colour of the cycle comes with its own line style, so that lines drawn one after
+# another differ in more than colour (figure_audit's rule 4).
+LINE_STYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 2)), (0, (8, 2))]
+
 STYLE = {
-    "axes.prop_cycle": matplotlib.cycler(color=CYCLE),
+    "axes.prop_cycle": matplotlib.cycler(color=CYCLE) + matplotlib.cycler(linestyle=LINE_STYLES),
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "figure.dpi": 80,
-    "savefig.dpi": 80,
-    "font.size": 10,
+    "figure.dpi": display.DPI,  # a point on the figure is a point on the screen
+    "savefig.dpi": display.DPI * display.DENSITY,
+    "font.size": 10,  # every text at least 10 pt (ticks, legends: "medium" = 10)
     "legend.frameon": False,
     "image.cmap": "viridis",
 }
 
+# One look per optimiser in every figure: colour, line style and marker.
+OPTIMIZER_STYLES = {
+    "SGD": dict(color=PALETTE["blue"], linestyle="-", marker="."),
+    "Momentum": dict(color=PALETTE["orange"], linestyle="--", marker="x"),
+    "RMSprop": dict(color=PALETTE["green"], linestyle=":", marker="^"),
+    "Adagrad": dict(color=PALETTE["sky"], linestyle=(0, (1, 2)), marker="v"),
+    "Adam": dict(color=PALETTE["vermillion"], linestyle="-.", marker="+"),
+    "AdaMax": dict(color=PALETTE["purple"], linestyle=(0, (5, 1, 1, 1, 1, 1)), marker="d"),
+    "AMSGrad": dict(color=PALETTE["black"], linestyle=(0, (8, 2)), marker="s"),
+    "AdamW": dict(color=PALETTE["yellow"], linestyle="--", marker="o"),
+}
+
+
+def optimizer_style(name):
+    """The colour, line style and marker of an optimiser ("Adam", "SGD", …): keyword
+    arguments for ax.plot. A name not in OPTIMIZER_STYLES raises KeyError naming them."""
+    try:
+        return dict(OPTIMIZER_STYLES[name])
+    except KeyError:
+        raise KeyError(f"no style for optimiser {name!r}; known: {', '.join(OPTIMIZER_STYLES)}") from None
+
 
 def use_course_style():
-    """Apply the course's style to every later figure."""
+    """Apply the course's style to every later figure (and, in a notebook, show figures
+    sharp and with alt text: display.register)."""
     matplotlib.rcParams.update(STYLE)
+    display.register()
 
 
 def colour(i):
@@ -50,10 +80,11 @@ def colour(i):
     return CYCLE[i % len(CYCLE)]
 
 
-def subplots(ncols=1, nrows=1, width=5.0, height=3.6, **kwargs):
-    """A figure of nrows × ncols axes, each about width × height inches."""
+def subplots(ncols=1, nrows=1, width=4.6, height=3.4, **kwargs):
+    """A figure of nrows × ncols axes, each about width × height inches, narrowed to the
+    notebook's width if wider (figure_audit.NOTEBOOK_WIDTH)."""
     use_course_style()
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(min(width * ncols, NOTEBOOK_WIDTH), height * nrows),
                              squeeze=False, layout="constrained", **kwargs)
     return fig, axes.ravel() if nrows * ncols > 1 else axes[0, 0]
 
@@ -67,7 +98,7 @@ def label(ax, title, xlabel, ylabel, legend=None, loc="best", title_y=None):
     ax.set_ylabel(ylabel)
     labelled = [h for h in ax.get_legend_handles_labels()[1] if not h.startswith("_")]
     if legend or (legend is None and len(labelled) > 1):
-        ax.legend(loc=loc, fontsize=8)
+        ax.legend(loc=loc)
     return ax
 
 
@@ -169,14 +200,6 @@ def png_bytes(rgba):
     image = Image.frombuffer("RGBA", (width, height), np.ascontiguousarray(rgba), "raw", "RGBA", 0, 1)
     image.convert("RGB").save(buffer, format="png", compress_level=3)
     return buffer.getvalue()
-
-
-def show_png(png):
-    """Show PNG bytes as the output of the running cell (or of the interact widget whose
-    callback is running): one image, exactly these bytes."""
-    from IPython.display import Image as PNGImage, display
-
-    display(PNGImage(data=png, format="png"))
 
 
 class LiveFigure:
@@ -323,11 +346,12 @@ def _densified(points, count=200):
     return np.column_stack([np.interp(at, np.arange(len(points)), points[:, i]) for i in (0, 1)])
 
 
-def live_figure(width, height):
+def live_figure(width=NOTEBOOK_WIDTH, height=3.4):
     """A figure of width × height inches in the course style, outside pyplot: pyplot and
-    Jupyter's inline backend never show or close it, so a callback can keep it for good."""
+    Jupyter's inline backend never show or close it, so a callback can keep it for good.
+    Drawn at display.DENSITY × display.DPI, as display.show expects its PNG."""
     use_course_style()
-    figure = Figure(figsize=(width, height))
+    figure = Figure(figsize=(width, height), dpi=display.DPI * display.DENSITY)
     FigureCanvasAgg(figure)
     return figure
 

@@ -14,7 +14,7 @@ import functools
 import numpy as np
 from matplotlib.ticker import LogFormatter, LogLocator, MaxNLocator, NullLocator
 
-from .. import objectives, plotting, run
+from .. import display, objectives, plotting, run
 from ..optimizers import Adam
 
 DEFAULTS = dict(learning_rate=0.05, beta_1=0.9, beta_2=0.999, epsilon=1e-7, x0=0.001, steps=100)
@@ -119,7 +119,11 @@ def draw_adam(trace):
     return figure.figure, figure.show(trace)
 
 
+def draw_adam_run(learning_rate=0.05, beta_1=0.9, beta_2=0.999, epsilon=1e-7, x0=0.001, steps=100):
+    """Run Adam with these values: the explorer's figure and its PNG bytes."""
+    return draw_adam(adam_trace(learning_rate, beta_1, beta_2, epsilon, x0, steps))
+
+
 def explore_adam(learning_rate=0.05, beta_1=0.9, beta_2=0.999, epsilon=1e-7, x0=0.001, steps=100):
-    """The slider callback: run Adam with these values and show the three panels."""
-    _, png = draw_adam(adam_trace(learning_rate, beta_1, beta_2, epsilon, x0, steps))
-    plotting.show_png(png)
+    """Run Adam with these values and show the three panels."""
+    display.show(*draw_adam_run(learning_rate, beta_1, beta_2, epsilon, x0, steps))

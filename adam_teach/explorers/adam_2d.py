@@ -19,7 +19,7 @@ import functools
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import objectives, plotting, run, validation
+from .. import display, objectives, plotting, run, validation
 from ..optimizers import Adam
 
 SURFACES = {
@@ -158,4 +158,4 @@ def draw_adam_2d(surface="bowl", learning_rate=0.1, beta_1=0.9, beta_2=0.999, ep
 def explore_adam_2d(surface="bowl", learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
                     x0=-3.5, y0=1.2, steps=100):
     """The slider callback: run Adam with these values and show the three panels."""
-    plotting.show_png(draw_adam_2d(surface, learning_rate, beta_1, beta_2, epsilon, x0, y0, steps)[1])
+    display.show(*draw_adam_2d(surface, learning_rate, beta_1, beta_2, epsilon, x0, y0, steps))

@@ -10,7 +10,7 @@ import functools
 
 import numpy as np
 
-from .. import plotting, run
+from .. import display, plotting, run
 from ..optimizers import Adagrad, RMSprop
 from .momentum import BOWL, BOWL_START, BowlFigure
 
@@ -71,4 +71,4 @@ def draw_adaptive(learning_rate=0.3, rho=0.9):
 
 def explore_adaptive(learning_rate=0.3, rho=0.9):
     """Slider callback: paths of Adagrad and RMSprop (left), their per-coordinate step sizes (right)."""
-    plotting.show_png(draw_adaptive(learning_rate, rho)[1])
+    display.show(*draw_adaptive(learning_rate, rho))

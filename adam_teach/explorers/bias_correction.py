@@ -11,7 +11,7 @@ import functools
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import plotting
+from .. import display, plotting
 from ..averages import debiased_ema, ema
 
 VARIANTS = {  # name: (correct m, correct v)
@@ -108,7 +108,7 @@ def draw_bias_correction(beta_2=0.999, beta_1=0.9, steps=100):
 def explore_bias_correction(beta_2=0.999, beta_1=0.9, steps=100):
     """Slider callback: averages of a constant signal g_t = 1 (left) and the resulting
     step sizes with and without bias correction (right)."""
-    plotting.show_png(draw_bias_correction(beta_2, beta_1, steps)[1])
+    display.show(*draw_bias_correction(beta_2, beta_1, steps))
 
 
 def plot_expected_v(mean_v, mean_v_hat, mean_g2, beta_2):

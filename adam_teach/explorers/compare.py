@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import objectives, plotting, run, validation
+from .. import display, objectives, plotting, run, validation
 from ..noisy import with_gradient_noise
 from ..optimizers import SGD, Adam, Momentum, RMSprop
 
@@ -301,4 +301,4 @@ def draw_compare(surface="Rosenbrock", optimizers=("SGD", "Momentum", "RMSprop",
 def compare(surface="Rosenbrock", optimizers=("SGD", "Momentum", "RMSprop", "Adam"),
             learning_rate=0.01, noise=0.0, steps=None):
     """The slider callback: the chosen optimisers, all with the same α, on one surface."""
-    plotting.show_png(draw_compare(surface, optimizers, learning_rate, noise, steps)[1])
+    display.show(*draw_compare(surface, optimizers, learning_rate, noise, steps))

@@ -10,7 +10,7 @@ import functools
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from .. import objectives, plotting, run
+from .. import display, objectives, plotting, run
 from ..optimizers import Adam
 
 FORMS = ("paper Algorithm 1 (ε)", "Keras form (ε̂)")
@@ -96,4 +96,4 @@ def draw_epsilon(epsilon=1e-7, learning_rate=0.05, steps=100):
 
 def explore_epsilon(epsilon=1e-7, learning_rate=0.05, steps=100):
     """The slider callback: both paths, and the gap between them on a log scale."""
-    plotting.show_png(draw_epsilon(epsilon, learning_rate, steps)[1])
+    display.show(*draw_epsilon(epsilon, learning_rate, steps))

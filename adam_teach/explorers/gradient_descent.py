@@ -9,7 +9,7 @@ import functools
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import objectives, plotting, run
+from .. import display, objectives, plotting, run
 from ..optimizers import SGD
 
 CUBIC = objectives.cubic
@@ -103,7 +103,7 @@ def draw_gradient_descent(learning_rate=0.1, x0=0.5, steps=30):
 
 def explore_gradient_descent(learning_rate=0.1, x0=0.5, steps=30):
     """Slider callback: the path of gradient descent on f (left) and x_t against t (right)."""
-    plotting.show_png(draw_gradient_descent(learning_rate, x0, steps)[1])
+    display.show(*draw_gradient_descent(learning_rate, x0, steps))
 
 
 def compare_learning_rates(rates, x0=0.5, steps=30):

@@ -11,7 +11,7 @@ import functools
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import objectives, plotting, run
+from .. import display, objectives, plotting, run
 from ..averages import ema, ema_weights, effective_window
 from ..optimizers import SGD, Momentum
 from .gradient_descent import CUBIC, mark_stationary_points, plot_iterates
@@ -130,7 +130,7 @@ def draw_momentum(beta=0.7):
 
 def explore_momentum(beta=0.7):
     """Slider callback: gradient descent vs momentum on the bowl f(x, y) = (x² + 25y²)/2."""
-    plotting.show_png(draw_momentum(beta)[1])
+    display.show(*draw_momentum(beta))
 
 
 def compare_on_cubic(betas=(0.7, 0.9), learning_rate=0.02, x0=0.1, steps=40):

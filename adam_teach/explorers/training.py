@@ -26,7 +26,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 from matplotlib.ticker import MaxNLocator
 
-from .. import network, perturbation, plotting, run, validation
+from .. import display, network, perturbation, plotting, run, validation
 from ..optimizers import SGD, Adam
 
 TRAINERS = {"Adam": Adam, "SGD": SGD}
@@ -344,4 +344,4 @@ def draw_training(optimizer="Adam", learning_rate=0.01, epochs=300):
 
 def explore_training(optimizer="Adam", learning_rate=0.01, epochs=300):
     """The slider callback: the run from the same θ₀, its loss curve and decision boundary."""
-    plotting.show_png(draw_training(optimizer, learning_rate, epochs)[1])
+    display.show(*draw_training(optimizer, learning_rate, epochs))

@@ -1,0 +1,97 @@
+"""The sliders of the explorers, and the widget that redraws a figure as they move.
+
+Every slider here updates while it is dragged (`continuous_update=True`). ipywidgets sends
+a slider's value at most once per kernel round trip: while one update is being drawn, newer
+values wait in the browser and only the latest is sent when the kernel is idle again, so the
+figure follows the hand without a backlog of stale updates. Readouts are written for people:
+log-scale values always in scientific notation ("1.0e-7"), a learning rate to 3 significant
+digits; tracks are TRACK_WIDTH wide so that a pixel is a small change.
+
+    explore(draw_adam, learning_rate=log_slider("α", 0.05, -3, 0), steps=int_slider("steps", 100, 1, 500))
+
+`draw` is one of the explorers' `draw_*` functions: keyword arguments in, (figure, PNG) out.
+"""
+
+import ipywidgets as widgets
+
+from .. import display
+
+TRACK_WIDTH = 320  # px, the slider's track alone
+DESCRIPTION_WIDTH = 60  # px
+READOUT_WIDTH = 80  # px
+SLIDER_LAYOUT = dict(width=f"{DESCRIPTION_WIDTH + TRACK_WIDTH + READOUT_WIDTH + 24}px")
+
+
+def _style():
+    return {"description_width": f"{DESCRIPTION_WIDTH}px"}
+
+
+def slider(description, value, low, high, step, digits=2):
+    """A linear slider from low to high; its readout shows `digits` decimals."""
+    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
+                               readout_format=f".{digits}f", continuous_update=True,
+                               style=_style(), layout=widgets.Layout(**SLIDER_LAYOUT))
+
+
+def int_slider(description, value, low, high, step=1):
+    """A slider of whole numbers (steps, epochs)."""
+    return widgets.IntSlider(value=value, min=low, max=high, step=step, description=description,
+                             continuous_update=True, style=_style(), layout=widgets.Layout(**SLIDER_LAYOUT))
+
+
+def log_slider(description, value, low_exponent, high_exponent, step=0.1, scientific=False):
+    """A slider over 10**low_exponent … 10**high_exponent, evenly spaced in the exponent. Its
+    readout: 3 significant digits (a learning rate, "0.0178"), or with scientific=True always
+    scientific notation ("1.0e-7", for ε)."""
+    return widgets.FloatLogSlider(value=value, base=10, min=low_exponent, max=high_exponent, step=step,
+                                  description=description, readout_format=".1e" if scientific else ".3~g",
+                                  continuous_update=True, style=_style(),
+                                  layout=widgets.Layout(**SLIDER_LAYOUT))
+
+
+def choice_slider(description, options, value):
+    """A slider over a list of values (β₂ in 0.9, 0.99, 0.999, …)."""
+    return widgets.SelectionSlider(options=options, value=value, description=description,
+                                   continuous_update=True, style=_style(),
+                                   layout=widgets.Layout(**SLIDER_LAYOUT))
+
+
+def readout(value, scientific=False):
+    """A value as its slider's readout shows it, for legends and titles: "0.0178", "1.0e-07"
+    is "1.0e-7" in the browser (d3's format), so the exponent's leading zero is dropped."""
+    if scientific:
+        mantissa, exponent = f"{value:.1e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return f"{value:.3g}"
+
+
+class Explorer(widgets.VBox):
+    """The controls, then the figure: `draw(**values)` is called with every control's value
+    (and the fixed ones) whenever one changes, and its PNG replaces the image in place."""
+
+    def __init__(self, draw, fixed=None, **controls):
+        self.draw = draw
+        self.controls = controls
+        self.fixed = dict(fixed or {})
+        self.image = widgets.Image(format="png")
+        super().__init__(list(controls.values()) + [self.image])
+        self.add_class("adam-teach-explorer")
+        for control in controls.values():
+            control.observe(self._update, names="value")
+        self._update()
+
+    def values(self):
+        """The keyword arguments of the next draw: the controls' values and the fixed ones."""
+        return {**self.fixed, **{name: control.value for name, control in self.controls.items()}}
+
+    def _update(self, change=None):
+        _, png = self.draw(**self.values())
+        width, _ = display.png_size(png)
+        with self.image.hold_sync():  # one message: the new PNG and its displayed width
+            self.image.value = png
+            self.image.width = str(width // display.DENSITY)
+
+
+def explore(draw, fixed=None, **controls):
+    """An Explorer for `draw` with these controls (and `fixed`: values no control changes)."""
+    return Explorer(draw, fixed=fixed, **controls)
