@@ -85,7 +85,7 @@ lock: setup-dev
 
 # Re-execute every notebook and store its outputs (for maintainers after a change).
 execute-notebooks: setup-dev
-	$(BIN)/adam-teach execute notebooks/*.ipynb solutions/*.ipynb
+	$(AUDIT) $(BIN)/adam-teach execute notebooks/*.ipynb solutions/*.ipynb
 
 # Regenerate exercises/ from solutions/ (nbgrader's preprocessors); commit both.
 release: setup-dev

@@ -77,6 +77,11 @@ def register():
     shell = get_ipython()
     if shell is None:
         return
+    # Load pyplot's backend now: Jupyter's inline backend registers its own PNG formatter
+    # when it is loaded, which would otherwise replace this one at the first figure.
+    import matplotlib.pyplot as plt
+
+    plt._get_backend_mod()
     formatter = shell.display_formatter.formatters["image/png"]
     formatter.for_type(Figure, figure_png)
 

@@ -5,7 +5,7 @@ a slider's value at most once per kernel round trip: while one update is being d
 values wait in the browser and only the latest is sent when the kernel is idle again, so the
 figure follows the hand without a backlog of stale updates. Readouts are written for people:
 log-scale values always in scientific notation ("1.0e-7"), a learning rate to 3 significant
-digits; tracks are TRACK_WIDTH wide so that a pixel is a small change.
+digits ("0.0500"); tracks are TRACK_WIDTH wide so that a pixel is a small change.
 
     explore(draw_adam, learning_rate=log_slider("α", 0.05, -3, 0), steps=int_slider("steps", 100, 1, 500))
 
@@ -41,10 +41,10 @@ def int_slider(description, value, low, high, step=1):
 
 def log_slider(description, value, low_exponent, high_exponent, step=0.1, scientific=False):
     """A slider over 10**low_exponent … 10**high_exponent, evenly spaced in the exponent. Its
-    readout: 3 significant digits (a learning rate, "0.0178"), or with scientific=True always
+    readout: 3 significant digits (a learning rate, "0.0178", "0.0500"), or with scientific=True always
     scientific notation ("1.0e-7", for ε)."""
     return widgets.FloatLogSlider(value=value, base=10, min=low_exponent, max=high_exponent, step=step,
-                                  description=description, readout_format=".1e" if scientific else ".3~g",
+                                  description=description, readout_format=".1e" if scientific else ".3g",
                                   continuous_update=True, style=_style(),
                                   layout=widgets.Layout(**SLIDER_LAYOUT))
 
@@ -57,12 +57,13 @@ def choice_slider(description, options, value):
 
 
 def readout(value, scientific=False):
-    """A value as its slider's readout shows it, for legends and titles: "0.0178", "1.0e-07"
-    is "1.0e-7" in the browser (d3's format), so the exponent's leading zero is dropped."""
+    """A value as its slider's readout shows it, for legends and titles: "0.0500" (3
+    significant digits, trailing zeros kept, as d3's ".3g" writes values from 1e-4 up) or
+    "1.0e-7" (d3's ".1e": no leading zero in the exponent)."""
     if scientific:
         mantissa, exponent = f"{value:.1e}".split("e")
         return f"{mantissa}e{int(exponent)}"
-    return f"{value:.3g}"
+    return f"{value:#.3g}"
 
 
 class Explorer(widgets.VBox):
