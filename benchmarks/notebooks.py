@@ -5,16 +5,15 @@ notebooks are untouched) and the median time of one update of each notebook's sl
     python benchmarks/notebooks.py                          # every notebook, then the sliders
     python benchmarks/notebooks.py --slider                 # only the sliders
     python benchmarks/notebooks.py --slider 01_gradient_descent   # one notebook's sliders
-    python benchmarks/notebooks.py --slider 07_beyond_the_cubic:explore_adam_2d  # one of its widgets
+    python benchmarks/notebooks.py --slider 07_beyond_the_cubic:draw_adam_2d  # one of its explorers
 
 Budgets: 20 s per NumPy notebook, 40 s per TensorFlow notebook, 50 ms per slider update.
-A slider update is timed the way the kernel runs it: an IPython shell with Jupyter's inline
-matplotlib backend (as in every Jupyter kernel) calls `interactive.update()` of ipywidgets
-built from the notebook's own `interact(...)` cell (its callback, its sliders), which
-clears the widget's output, calls the callback with random slider values, flushes any
-pyplot figure (the inline backend then encodes it as PNG, bbox_inches="tight") and formats
-each displayed object into the base64 PNG the browser receives. Only sending that message
-over ZeroMQ is left out. Each update must leave exactly one PNG in the widget's output."""
+A slider update is timed the way the kernel runs it: in an IPython shell with Jupyter's
+inline matplotlib backend (as in every Jupyter kernel), the notebook's own explorer
+(`controls.explore(...)` cell: its draw function, its controls) gets random control values
+and redraws: the draw function recomputes, redraws the figure and encodes the PNG (2x
+pixels) that the explorer's image sends to the browser. Only sending that message over
+ZeroMQ is left out. Each update must put a new PNG in the image and leave no pyplot figure."""
 
 import argparse
 import os
@@ -45,50 +44,50 @@ def time_notebooks(folder=ROOT / "notebooks"):
     return rows
 
 
-def interact_cell(notebook):
-    """The callback and the widgets of the notebook's `interact(...)` cell, exactly as the
-    notebook defines them: its import statements run, then that cell, with ipywidgets'
-    `interact` replaced by a function that records what it is given. "NAME:CALLBACK" picks
-    the interact cell of that callback in a notebook with several; "NAME", the first."""
+def explorer_cell(notebook):
+    """The draw function, fixed values and controls of the notebook's `controls.explore(...)`
+    cell, exactly as the notebook defines them: its import statements run, then that cell,
+    with `explore` replaced by a function that records what it is given. "NAME:DRAW" picks
+    the explorer of that draw function in a notebook with several; "NAME", the first."""
     import ast
 
-    import ipywidgets
     import nbformat
 
-    notebook, _, callback_name = notebook.partition(":")
+    from adam_teach.explorers import controls
+
+    notebook, _, draw_name = notebook.partition(":")
     cells = [cell.source for cell in nbformat.read(ROOT / "notebooks" / f"{notebook}.ipynb", 4).cells
              if cell.cell_type == "code"]
     imports = [ast.unparse(statement) for source in cells for statement in ast.parse(source).body
                if isinstance(statement, (ast.Import, ast.ImportFrom))]
-    widget_cell = next(source for source in cells if f"interact(\n    {callback_name}" in source)
+    explorer_cells = [source for source in cells if "controls.explore(" in source]
+    widget_cell = next(source for source in explorer_cells if draw_name in source)
     given = []
-    original, ipywidgets.interact = ipywidgets.interact, lambda callback, **widgets: given.append(
-        (callback, widgets))
+    original = controls.explore
+    controls.explore = lambda draw, fixed=None, **widgets: given.append((draw, fixed, widgets))
     try:
         namespace = {}
         exec("\n".join(imports), namespace)
         exec(widget_cell, namespace)
     finally:
-        ipywidgets.interact = original
-    (callback, widgets), = given
-    return callback, widgets
+        controls.explore = original
+    (draw, fixed, widgets), = given
+    return draw, fixed, widgets
 
 
 def slider_widget(notebook):
-    """ipywidgets.interactive around the notebook's callback with the notebook's widgets;
-    manual, so that setting several widgets runs one update, and `update()` runs it."""
-    from ipywidgets import interactive
+    """The notebook's explorer (controls.Explorer) with the notebook's own draw function and
+    controls; `set_values(**settings)` sets several controls and draws once."""
+    from adam_teach.explorers import controls
 
-    callback, widgets = interact_cell(notebook)
-    return interactive(callback, {"manual": True}, **widgets)
+    draw, fixed, widgets = explorer_cell(notebook)
+    return controls.Explorer(draw, fixed=fixed, **widgets)
 
 
 def random_value(widget, rng):
     """A value a learner can set with this widget (a slider's value lies on its steps)."""
-    from ipywidgets import FloatLogSlider, SelectMultiple, fixed
+    from ipywidgets import FloatLogSlider, SelectMultiple
 
-    if isinstance(widget, fixed):
-        return widget.value
     if isinstance(widget, SelectMultiple):
         chosen = rng.choice(len(widget.options), size=rng.integers(1, len(widget.options) + 1), replace=False)
         return tuple(widget.options[i] for i in sorted(chosen))
@@ -102,13 +101,13 @@ def random_value(widget, rng):
     return type(widget.value)(position)
 
 
-def slider_settings(widget, count, seed=0):
-    """`count` random settings of the widget's controls (name -> value)."""
+def slider_settings(explorer, count, seed=0):
+    """`count` random settings of the explorer's controls (name -> value)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
     for _ in range(count):
-        yield {control._kwarg: random_value(control, rng) for control in widget.kwargs_widgets}
+        yield {name: random_value(control, rng) for name, control in explorer.controls.items()}
 
 
 def inline_shell():
@@ -135,7 +134,7 @@ RECOMPUTE = {
     "06_adam_vs_keras": lambda s: _explorer("epsilon").paper_and_keras_traces(**s),
     "07_beyond_the_cubic": lambda s: _explorer("compare").run_paths(
         s["surface"], dict.fromkeys(s["optimizers"], s["learning_rate"]), s["noise"], steps=s["steps"]),
-    "07_beyond_the_cubic:explore_adam_2d": lambda s: _explorer("adam_2d").adam_2d_trace(**s),
+    "07_beyond_the_cubic:draw_adam_2d": lambda s: _explorer("adam_2d").adam_2d_trace(**s),
     "09_training_a_network": lambda s: _explorer("training").training_run(**s),  # replayed
 }
 SLIDER_NOTEBOOKS = list(RECOMPUTE)
@@ -148,39 +147,39 @@ def _explorer(name):
 
 
 def time_slider(notebook="05_adam_from_scratch", count=30):
-    """Median wall and CPU seconds of one update of the notebook's interact widget (see the
-    module docstring), the median seconds of its recomputation alone, and the median size
-    of the PNG sent, over `count` random settings of its sliders."""
-    import base64
-
-    from IPython.utils.capture import capture_output
-
+    """Median wall and CPU seconds of one update of the notebook's explorer (see the module
+    docstring), the median seconds of its recomputation alone, and the median size of the
+    PNG sent, over `count` random settings of its controls."""
     inline_shell()
-    widget = slider_widget(notebook)
+    explorer = slider_widget(notebook)
 
     def update(settings):
-        for control in widget.kwargs_widgets:
-            control.value = settings[control._kwarg]
-        with capture_output() as shown:  # stdout: clear_output also prints a terminal escape
-            widget.update()
-        pngs = [output.data["image/png"] for output in shown.outputs if "image/png" in output.data]
-        if len(shown.outputs) != 1 or len(pngs) != 1:
-            raise AssertionError(f"a slider update should show one PNG, it showed {shown.outputs}")
-        return base64.b64decode(pngs[0])
+        before = explorer.image.value
+        explorer.set_values(**settings)
+        if explorer.image.value is before or plt_figures():
+            raise AssertionError("an update should put a new PNG in the explorer's image, "
+                                 "and leave no pyplot figure")
+        return explorer.image.value
 
-    update({control._kwarg: control.value for control in widget.kwargs_widgets})  # warm up
+    update(explorer.values())  # warm up
     walls, cpus, computes, sizes = [], [], [], []
-    for settings in slider_settings(widget, count):
+    for settings in slider_settings(explorer, count):
         wall, cpu = time.perf_counter(), time.process_time()
         png = update(settings)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
         sizes.append(len(png))
         start = time.perf_counter()
-        RECOMPUTE[notebook](settings)
+        RECOMPUTE[notebook]({**(explorer.fixed or {}), **settings})
         computes.append(time.perf_counter() - start)
     return (statistics.median(walls), statistics.median(cpus), statistics.median(computes),
             statistics.median(sizes))
+
+
+def plt_figures():
+    import matplotlib.pyplot as plt
+
+    return plt.get_fignums()
 
 
 def main(argv=None):

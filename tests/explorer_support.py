@@ -2,7 +2,6 @@
 figure to compare a live figure's PNG with, and the kernel-like harness of
 benchmarks/notebooks.py (an IPython shell with Jupyter's inline backend)."""
 
-import base64
 import importlib.util
 import io
 from pathlib import Path
@@ -10,7 +9,6 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pytest
-from IPython.utils.capture import capture_output
 from PIL import Image
 
 from adam_teach import plotting
@@ -29,20 +27,11 @@ def full_draw(fig):
     return png_pixels(buffer.getvalue())
 
 
-def widget_update_png(widget):
-    """Run the widget's update as the kernel does when a slider moves; it must show exactly
-    one output, a figure (PNG and its text form), whose PNG bytes are returned."""
-    with capture_output() as shown:
-        widget.update()
-    assert [sorted(output.data) for output in shown.outputs] == [["image/png", "text/plain"]]
-    return base64.b64decode(shown.outputs[0].data["image/png"])
-
-
 @pytest.fixture
 def kernel_like():
     """benchmarks/notebooks.py's harness (an IPython shell with Jupyter's inline backend;
-    `slider_widget(notebook)` builds the notebook's own interact widget); the backend is
-    put back afterwards."""
+    `slider_widget(notebook)` builds the notebook's own explorer); the backend is put back
+    afterwards."""
     path = Path(__file__).resolve().parent.parent / "benchmarks" / "notebooks.py"
     spec = importlib.util.spec_from_file_location("notebooks_benchmark", path)
     benchmark = importlib.util.module_from_spec(spec)

@@ -1,21 +1,24 @@
 """The slider callbacks of notebooks 01-04, 06, 07 and 09 (05's: test_explorer_adam.py) redraw
 one figure in place (plotting.LiveFigure): each PNG must be the figure matplotlib draws from
-scratch, in any order of updates, and each update through the notebook's own widget must show
-exactly one new PNG and leave no pyplot figure behind."""
+scratch, in any order of updates, and each change through the notebook's own explorer must put
+one new PNG in place and leave no pyplot figure behind."""
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import io  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from adam_teach import plotting  # noqa: E402
 from adam_teach.explorers import (adaptive, bias_correction, compare, epsilon, gradient_descent,  # noqa: E402
                                   momentum, training)
 
-from explorer_support import full_draw, kernel_like, png_pixels, widget_update_png  # noqa: E402, F401
+from explorer_support import full_draw, kernel_like, png_pixels  # noqa: E402, F401
 
 # notebook -> (the function that draws its slider's figure, settings to move through)
 LIVE = {
@@ -55,19 +58,31 @@ def test_png_is_the_figure_drawn_from_scratch(notebook):
 
 
 @pytest.mark.parametrize("notebook", LIVE)
-def test_each_widget_update_shows_one_new_png_and_no_pyplot_figure(kernel_like, notebook):
-    """What the kernel does when a slider moves: interactive.update() of the notebook's
-    own interact widget, with the inline backend."""
+def test_each_control_change_puts_a_new_png_in_place_and_no_pyplot_figure(kernel_like, notebook):
+    """What the kernel does when a control moves: the notebook's own explorer (its draw
+    function and controls, with the inline backend) redraws and replaces its image's PNG,
+    shown at half its pixel width (2x pixels)."""
     draw = LIVE[notebook][0]
-    widget = kernel_like.slider_widget(notebook)
+    explorer = kernel_like.slider_widget(notebook)
+    assert explorer.draw is draw
     pngs = []
-    for settings in kernel_like.slider_settings(widget, 4, seed=1):
-        for control in widget.kwargs_widgets:
-            control.value = settings[control._kwarg]
-        pngs.append(widget_update_png(widget))
-        assert pngs[-1] == draw(**settings)[1]
+    for settings in kernel_like.slider_settings(explorer, 4, seed=1):
+        explorer.set_values(**settings)
+        pngs.append(explorer.image.value)
+        assert pngs[-1] == draw(**{**explorer.fixed, **settings})[1]
+        assert int(explorer.image.width) * 2 == Image.open(io.BytesIO(pngs[-1])).width
         assert plt.get_fignums() == []
     assert len(set(pngs)) == len(pngs)
+
+
+def test_one_control_change_is_one_draw(kernel_like):
+    """A learner's change of one control draws once with every control's current value."""
+    explorer = kernel_like.slider_widget("01_gradient_descent")
+    calls = []
+    explorer.draw = lambda **values: calls.append(values) or LIVE["01_gradient_descent"][0](**values)
+    name, control = next(iter(explorer.controls.items()))
+    control.value = control.max
+    assert calls == [explorer.values()] and calls[0][name] == control.max
 
 
 def test_start_and_end_have_neutral_legend_entries():

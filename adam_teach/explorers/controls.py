@@ -75,10 +75,21 @@ class Explorer(widgets.VBox):
         self.controls = controls
         self.fixed = dict(fixed or {})
         self.image = widgets.Image(format="png")
+        self._holding = False
         super().__init__(list(controls.values()) + [self.image])
         self.add_class("adam-teach-explorer")
         for control in controls.values():
             control.observe(self._update, names="value")
+        self._update()
+
+    def set_values(self, **values):
+        """Set several controls at once and draw once (as the kernel would for one change)."""
+        self._holding = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = False
         self._update()
 
     def values(self):
@@ -86,6 +97,8 @@ class Explorer(widgets.VBox):
         return {**self.fixed, **{name: control.value for name, control in self.controls.items()}}
 
     def _update(self, change=None):
+        if self._holding:
+            return
         _, png = self.draw(**self.values())
         width, _ = display.png_size(png)
         with self.image.hold_sync():  # one message: the new PNG and its displayed width
