@@ -59,10 +59,10 @@ def choice_slider(description, options, value):
 def readout(value, scientific=False):
     """A value as its slider's readout shows it, for legends and titles: "0.0500" (3
     significant digits, trailing zeros kept, as d3's ".3g" writes values from 1e-4 up) or
-    "1.0e-7" (d3's ".1e": no leading zero in the exponent)."""
+    "1.0e-7", "1.0e+0" (d3's ".1e": a signed exponent without leading zeros)."""
     if scientific:
         mantissa, exponent = f"{value:.1e}".split("e")
-        return f"{mantissa}e{int(exponent)}"
+        return f"{mantissa}e{int(exponent):+d}"
     return f"{value:#.3g}"
 
 
