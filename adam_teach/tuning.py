@@ -478,32 +478,40 @@ def try_choice(choice, starts=PRACTICE_STARTS, plot=True):
     print(f"  worst: {'diverged' if counted.diverged_at else f'f = {show_f(counted.f)}'} → "
           f"{points_for(counted.f):g} of {POINTS} points (target f ≤ {TARGET_TEXT})")
     if plot:
-        draw(reading.label, traces)
+        draw(reading.label, traces, style_name(reading.optimizer))
         plotting.plt.show()
 
 
-LINE_STYLES = ("-", "--", ":")  # the runs differ by more than colour
+def style_name(optimizer):
+    """The name of the optimiser's look in every figure (plotting.optimizer_style)."""
+    return "AMSGrad" if getattr(optimizer, "amsgrad", False) else type(optimizer).__name__
 
 
-def draw(label, traces):
+LINE_STYLES = ("-", "--", ":")  # the runs from the starts, in the optimiser's colour
+TARGET_STYLE = dict(color=plotting.PALETTE["black"], ls="-.", lw=1)
+
+
+def draw(label, traces, optimizer="Adam"):
     """Contours of Rosenbrock with each run's path, and f along each run (log scale); the
-    legends below the axes. A path that leaves the view runs off its edge."""
-    fig, (ax_path, ax_loss) = plotting.subplots(ncols=2, width=5.2, height=4.6)
+    legends below the axes. Every run is drawn in the colour and marker of `optimizer`
+    (plotting.optimizer_style), as it is in every figure of the course; the starts differ
+    in line style. A path that leaves the view runs off its edge."""
+    fig, (ax_path, ax_loss) = plotting.subplots(ncols=2, width=4.7, height=5.0)
     plotting.plot_contours(ax_path, OBJECTIVE, num=150)
+    style = plotting.optimizer_style(optimizer)
     lowest = TARGET
     for i, (start, trace) in enumerate(traces.items()):
         result = run_of(trace, start)
-        end = _end(result)
-        colour, style = plotting.colour(i), LINE_STYLES[i % len(LINE_STYLES)]
-        line, _, _ = plotting.plot_path_2d(ax_path, trace.x, label=f"from {show_start(start)}: {end}",
-                                           color=colour, with_labels=(i == len(traces) - 1))
-        line.set_linestyle(style)
-        ax_loss.semilogy(np.arange(len(trace.f)), trace.f, color=colour, ls=style, lw=1.2,
-                         label=f"from {show_start(start)}: {end}")
+        name = f"from {show_start(start)}: {_end(result)}"
+        line_style = LINE_STYLES[i % len(LINE_STYLES)]
+        line, _, _ = plotting.plot_path_2d(ax_path, trace.x, label=name, color=style["color"],
+                                           with_labels=(i == len(traces) - 1))
+        line.set_linestyle(line_style)
+        ax_loss.semilogy(np.arange(len(trace.f)), trace.f, color=style["color"], ls=line_style, lw=1.2,
+                         marker=style["marker"], markevery=(25 * i, 100), label=name)
         positive = trace.f[trace.f > 0]
         lowest = min(lowest, float(positive.min()) if positive.size else lowest)
-    ax_loss.axhline(TARGET, color=plotting.PALETTE["black"], ls="--", lw=1,
-                    label=f"target f = {TARGET_TEXT}")
+    ax_loss.axhline(TARGET, **TARGET_STYLE, label=f"target f = {TARGET_TEXT}")
     ax_loss.set_ylim(max(lowest / 3, 1e-16), 1e3)  # a diverging run leaves through the top
     ax_loss.set_xlim(0, STEPS)
     fig.suptitle(f"{label} on Rosenbrock's function", fontsize=11)
@@ -511,7 +519,7 @@ def draw(label, traces):
     plotting.label(ax_loss, f"f along the runs ({STEPS} steps)", "step t", "f(x_t) (log scale)",
                    legend=False)
     for ax in (ax_path, ax_loss):
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), fontsize=8, ncols=2)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=1)
     return fig
 
 
