@@ -1,6 +1,10 @@
 """Helpers for the end-to-end browser tests: a throw-away Jupyter server on a copy of the
 notebooks, Debian's Chromium driven by Playwright, and the few page actions the tests need
-(run all cells, find an interact widget, move one of its sliders, read its figure)."""
+(run all cells, find an explorer, move one of its sliders, read its figure).
+
+An explorer (adam_teach.explorers.controls.explore) is a box with the CSS class
+`adam-teach-explorer`: its controls, then an <img> (an ipywidgets Image) whose src is replaced
+in place with each new figure."""
 
 import json
 import os
@@ -16,6 +20,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
+# The notebooks the servers serve (copies of them): the course's, or another folder of
+# notebooks named by ADAM_TEACH_BROWSER_NOTEBOOKS (to try the tests on a changed copy).
+NOTEBOOKS = Path(os.environ.get("ADAM_TEACH_BROWSER_NOTEBOOKS", REPO / "notebooks"))
 JUPYTER = Path(sys.executable).with_name("jupyter")
 
 # Chromium runs without a sandbox (CI runs as root in a container), without a GPU, and
@@ -27,6 +34,9 @@ INSTALL_HINT = ("Chromium not found: install it with `apt-get install chromium` 
                 "Playwright's own browser downloads are not used.")
 
 # Text that ipywidgets shows instead of a widget when its JavaScript side fails.
+EXPLORER = ".adam-teach-explorer"  # controls.Explorer's CSS class
+FIGURE = ":scope > img"  # the explorer's figure, in an explorer
+
 WIDGET_ERRORS = ("Error displaying widget", "Failed to load model", "Loading widget...",
                  "Model not found", "Failed to create view")
 
@@ -191,6 +201,53 @@ class ConsoleWatcher:
         return [message for message, where, _ in self.records if where != address and message not in ignore]
 
 
+class Servers:
+    """Start Jupyter servers on demand, each on its own copy of `notebooks` under `workdir`;
+    `with Servers(...) as servers:` stops them all (and their kernels) at the end, whatever
+    happened. `servers("lab")` or `servers("notebook")` starts one and returns it."""
+
+    def __init__(self, workdir, notebooks=NOTEBOOKS):
+        self.workdir, self.notebooks, self.started = Path(workdir), Path(notebooks), []
+
+    def __call__(self, app):
+        self.started.append(JupyterServer(app, self.notebooks, self.workdir / f"{app}-{len(self.started)}"))
+        return self.started[-1].start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for running in self.started:
+            running.stop()
+
+
+class BrowserPage:
+    """A fresh browser context and page for one test, watched for console errors; if the
+    test fails, a screenshot, the server's log and the console's errors are kept in
+    test-artifacts/browser/<name>/. `session.page` may be replaced (a page opened from another)."""
+
+    def __init__(self, chromium, server, name, timeout_ms, viewport=None):
+        self.server, self.artifacts = server, ARTIFACTS / name
+        shutil.rmtree(self.artifacts, ignore_errors=True)
+        self.artifacts.mkdir(parents=True)
+        self.context = chromium.new_context(viewport=viewport or {"width": 1400, "height": 1000})
+        self.context.set_default_timeout(timeout_ms)
+        self.console = ConsoleWatcher(self.context)
+        self.page = self.context.new_page()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        try:
+            if error is not None:
+                self.page.screenshot(path=self.artifacts / "failure.png")
+                (self.artifacts / "server.log").write_text(self.server.log())
+                (self.artifacts / "console-errors.txt").write_text(self.console.details())
+        finally:
+            self.context.close()
+
+
 def open_notebook(page, server, name, timeout_ms=120_000):
     """Open notebook `name` in JupyterLab (in a fresh workspace, so no tab of an earlier
     test is restored) or in Notebook 7 (/notebooks/...), and wait for its kernel."""
@@ -276,18 +333,19 @@ def wait_for_cells_done(page, timeout_ms):
     wait_for_kernel_idle(page, timeout_ms)
 
 
-def interact_with_slider(page, label_pattern, timeout_ms=60_000):
-    """The ipywidgets `interact` container holding a slider whose label matches
-    `label_pattern` (a regular expression, case-insensitive)."""
-    page.wait_for_selector(".widget-interact .widget-slider", timeout=timeout_ms)
-    containers = page.locator(".widget-interact")
+def explorer_with_slider(page, label_pattern, timeout_ms=60_000):
+    """The explorer (controls.explore) holding a slider whose label matches `label_pattern`
+    (a regular expression, case-insensitive)."""
+    page.wait_for_selector(f"{EXPLORER} .widget-slider", timeout=timeout_ms)
+    containers = page.locator(EXPLORER)
     for i in range(containers.count()):
         container = containers.nth(i)
         labels = container.locator(".widget-slider .widget-label").all_inner_texts()
         if any(re.search(label_pattern, text, re.I) for text in labels):
             return container
-    labels = page.locator(".widget-interact .widget-slider .widget-label").all_inner_texts()
-    raise AssertionError(f"no interact widget has a slider labelled /{label_pattern}/; slider labels: {labels}")
+    labels = page.locator(f"{EXPLORER} .widget-slider .widget-label").all_inner_texts()
+    raise AssertionError(f"no explorer ({EXPLORER}) has a slider labelled /{label_pattern}/; "
+                         f"slider labels: {labels}")
 
 
 def slider_labels(container):
@@ -304,8 +362,9 @@ def slider(container, label_pattern):
 
 
 def figure_sources(container):
-    """The src of every <img> in the container's output area (the figure as a data URI)."""
-    return container.locator(".widget-output img").evaluate_all("imgs => imgs.map(i => i.src)")
+    """The src of the explorer's figure (a data: or blob: URI), as a one-item list (empty if
+    it has no <img>)."""
+    return container.locator(FIGURE).evaluate_all("imgs => imgs.map(i => i.src)")
 
 
 def move_slider(page, target, distance=30):
@@ -330,14 +389,14 @@ def move_slider(page, target, distance=30):
 
 
 def wait_for_new_figure(page, container, old_sources, timeout_ms=120_000, settle_ms=2000):
-    """Wait until the container's output shows a figure different from `old_sources` that
-    has been loaded and has stopped changing for `settle_ms` (each key press may queue one
-    redraw), and return its sources."""
+    """Wait until the explorer shows a figure different from `old_sources` that has been
+    loaded and has stopped changing for `settle_ms` (a drag sends values while it lasts),
+    and return its sources."""
     deadline = time.monotonic() + timeout_ms / 1000
     last, stable_since = None, None
     while time.monotonic() < deadline:
         sources = figure_sources(container)
-        loaded = container.locator(".widget-output img").evaluate_all(
+        loaded = container.locator(FIGURE).evaluate_all(
             "imgs => imgs.length > 0 && imgs.every(i => i.complete && i.naturalWidth > 0)")
         if sources != last or not loaded:
             last, stable_since = sources, time.monotonic()
