@@ -1,7 +1,8 @@
 """Notebook 01: gradient descent on the cubic, x_t = x_{t−1} − α f′(x_{t−1}).
 
-`explore_gradient_descent(learning_rate, x0)` is the slider callback: its figure is built
-once and redrawn in place for each slider move (`plotting.LiveFigure`). The other
+`draw_gradient_descent(learning_rate, x0)` draws the explorer's figure (controls.explore
+calls it on every slider move): the figure is built once and redrawn in place
+(`plotting.LiveFigure`). `explore_gradient_descent` shows it for given values; the other
 functions draw the notebook's static figures."""
 
 import functools
@@ -16,6 +17,16 @@ CUBIC = objectives.cubic
 LOCAL_MIN = 4 / 3
 X_VIEW = (-1.0, 2.5)  # the part of the x axis every cubic figure shows
 F_VIEW = (-1.5, 4.0)
+SGD_STYLE = plotting.optimizer_style("SGD")  # gradient descent's colour, line and marker everywhere
+# gradient descent with several learning rates in one panel: one look per rate
+RATE_STYLES = [dict(color=plotting.PALETTE[colour], linestyle=line, marker=marker) for colour, line, marker in (
+    ("blue", "-", "."), ("orange", "--", "s"), ("green", "-.", "^"), ("purple", (0, (1, 1.5)), "d"))]
+
+
+def slider_readout(value):
+    """A value as the notebook's linear sliders (controls.slider, 2 decimals) read it out:
+    "0.10", "0.50". (controls.readout writes log sliders' readouts.)"""
+    return f"{value:.2f}"
 
 
 def gradient_descent_trace(learning_rate, x0, steps=30):
@@ -30,49 +41,61 @@ def outcome(trace):
     return f"after {trace.steps} steps: x = {float(trace.final):.6f}"
 
 
-def plot_iterates(ax, trace, label, color):
-    """x_t against t, start and end marked: the line and the two markers."""
+def plot_iterates(ax, trace, label, style=SGD_STYLE):
+    """x_t against t in a line style (colour, line style, marker), start and end marked: the
+    line and the two markers."""
     steps = np.arange(len(trace.x))
-    line = ax.plot(steps, trace.x, ".-", color=color, lw=1, ms=4, label=label)[0]
-    return (line, *plotting.mark_start_end(ax, steps, trace.x, color))
+    line = ax.plot(steps, trace.x, lw=1.2, ms=5, label=label, **style)[0]
+    return (line, *plotting.mark_start_end(ax, steps, trace.x, style["color"]))
+
+
+def plot_path_on_f(ax, xs, label, style=SGD_STYLE):
+    """A 1-D path on the graph of the cubic in an optimiser's style, start and end marked
+    (in the legend in black): its line and markers."""
+    xs = np.ravel(xs)
+    fs = CUBIC.f(xs)
+    line = ax.plot(xs, fs, lw=1, ms=5, label=label, **style)[0]
+    return (line, *plotting.mark_start_end(ax, xs, fs, style["color"], with_labels=True))
 
 
 def mark_stationary_points(ax):
     """Dashed horizontal lines at the cubic's local minimum 4/3 and local maximum 0."""
-    ax.axhline(LOCAL_MIN, color=plotting.PALETTE["black"], ls="--", lw=0.8, label="local min x = 4/3")
-    ax.axhline(0.0, color=plotting.PALETTE["vermillion"], ls=":", lw=0.8, label="local max x = 0")
+    ax.axhline(LOCAL_MIN, color=plotting.PALETTE["black"], ls="--", lw=1, label="local min x = 4/3")
+    ax.axhline(0.0, color=plotting.PALETTE["vermillion"], ls=":", lw=1.5, label="local max x = 0")
 
 
 class GradientDescentFigure:
-    """The slider's two panels: the path on the graph of f (left) and x_t against t
+    """The explorer's two panels: the path on the graph of f (left) and x_t against t
     (right), built once with fixed margins; `show(trace, learning_rate, x0, steps)` moves the
     paths, retitles both panels and returns the figure as PNG bytes."""
 
     def __init__(self, trace):
-        fig = plotting.live_figure(9.2, 3.4)
+        fig = plotting.live_figure(height=3.4)
         self.on_f, self.over_time = fig.subplots(1, 2, gridspec_kw=dict(
-            left=0.07, right=0.99, bottom=0.14, top=0.91, wspace=0.2))
+            left=0.075, right=0.985, bottom=0.15, top=0.9, wspace=0.2))
         plotting.plot_function(self.on_f, CUBIC, *X_VIEW)
-        self.path_on_f = plotting.plot_path_1d(self.on_f, CUBIC, trace.x, label="gradient descent",
-                                               with_labels=True)
+        self.on_f.get_lines()[-1].set_label("_f")  # named by the y label: a shorter legend
+        self.path_on_f = plot_path_on_f(self.on_f, trace.x, "gradient descent")
         self.on_f.set_xlim(*X_VIEW)
         self.on_f.set_ylim(*F_VIEW)
-        plotting.label(self.on_f, "", "x", "f(x)", loc="upper right", title_y=1.0)
+        plotting.label(self.on_f, "", "x", f"f(x) = {plotting._formula(CUBIC)}", loc="upper right", title_y=1.0)
 
-        self.iterates = plot_iterates(self.over_time, trace, "x_t", plotting.PALETTE["blue"])
+        self.iterates = plot_iterates(self.over_time, trace, "$x_t$")
         mark_stationary_points(self.over_time)
         self.over_time.set_ylim(*X_VIEW)
+        # a plain arrow: a fancy arrow's clipping takes longer than the rest of a redraw
         self.to_minus_infinity = self.over_time.annotate(
-            "to −∞", xy=(0, X_VIEW[0]), xytext=(2, X_VIEW[0] + 0.4), arrowprops={"arrowstyle": "->"},
-            color=plotting.PALETTE["vermillion"])
-        plotting.label(self.over_time, "", "step t", "x_t", loc="upper right", title_y=1.0)
+            "to −∞", xy=(0, X_VIEW[0]), xytext=(2, X_VIEW[0] + 0.4),
+            arrowprops=dict(arrowstyle="->", shrinkA=0, shrinkB=0), color=plotting.PALETTE["vermillion"])
+        plotting.label(self.over_time, "", "step t", "$x_t$", loc="upper right", title_y=1.0)
 
-        plotting.fix_label_positions((self.on_f, self.over_time), lefts=(-0.1, -0.1))
+        plotting.fix_label_positions((self.on_f, self.over_time), lefts=(-0.09, -0.09), below=-0.12)
         changing = [*self.on_f.get_lines(), *self.over_time.get_lines(), self.to_minus_infinity,
                     self.on_f.title, self.over_time.title]
-        legends = [ax.get_legend() for ax in (self.on_f, self.over_time)]
-        self.live = plotting.LiveFigure(fig, changing, {legend: ("upper right", "lower right", "upper left")
-                                                        for legend in legends})
+        # each legend pasted where it hides the least of its panel's lines
+        self.live = plotting.LiveFigure(fig, changing, {
+            self.on_f.get_legend(): ("upper center", "lower right", "upper left", "lower left"),
+            self.over_time.get_legend(): ("upper right", "lower right", "center right")})
         self.figure = fig
 
     def show(self, trace, learning_rate, x0, steps):
@@ -84,25 +107,25 @@ class GradientDescentFigure:
         self.to_minus_infinity.set_visible(trace.diverged)
         self.to_minus_infinity.xy = (trace.steps, X_VIEW[0])
         self.to_minus_infinity.set_position((trace.steps + 2, X_VIEW[0] + 0.4))
-        self.on_f.title.set_text(f"α = {learning_rate:g}, x₀ = {x0:g}")
+        self.on_f.title.set_text(f"α = {slider_readout(learning_rate)}, x₀ = {slider_readout(x0)}")
         self.over_time.title.set_text(outcome(trace))
         return self.live.png()
 
 
 @functools.cache
 def _gradient_descent_figure():
-    """The one figure every call of explore_gradient_descent redraws (one per kernel)."""
+    """The one figure every call of draw_gradient_descent redraws (one per kernel)."""
     return GradientDescentFigure(gradient_descent_trace(0.1, 0.5))
 
 
 def draw_gradient_descent(learning_rate=0.1, x0=0.5, steps=30):
-    """The slider's figure for these values, and its PNG bytes."""
+    """The explorer's figure for these values, and its PNG bytes."""
     figure = _gradient_descent_figure()
     return figure.figure, figure.show(gradient_descent_trace(learning_rate, x0, steps), learning_rate, x0, steps)
 
 
 def explore_gradient_descent(learning_rate=0.1, x0=0.5, steps=30):
-    """Slider callback: the path of gradient descent on f (left) and x_t against t (right)."""
+    """The path of gradient descent on f (left) and x_t against t (right), shown."""
     display.show(*draw_gradient_descent(learning_rate, x0, steps))
 
 
@@ -111,11 +134,11 @@ def compare_learning_rates(rates, x0=0.5, steps=30):
     fig, ax = plotting.subplots(width=6.4, height=3.8)
     for i, (name, rate) in enumerate(rates.items()):
         trace = gradient_descent_trace(rate, x0, steps)
-        plot_iterates(ax, trace, f"{name}: α = {rate:g}", plotting.colour(i))
+        plot_iterates(ax, trace, f"{name}: α = {rate:g}", RATE_STYLES[i % len(RATE_STYLES)])
     mark_stationary_points(ax)
     ax.set_xlim(-1, steps + 1)
     ax.set_ylim(*X_VIEW)
-    plotting.label(ax, f"Gradient descent on the cubic from x₀ = {x0:g}", "step t", "x_t", loc="lower right")
+    plotting.label(ax, f"Gradient descent on the cubic from x₀ = {x0:g}", "step t", "$x_t$", loc="lower right")
     plt.show()
 
 
