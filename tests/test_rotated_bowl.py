@@ -325,10 +325,11 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
+from adam_teach import figure_audit  # noqa: E402
 from adam_teach.explorers import adam_2d  # noqa: E402
-from explorer_support import full_draw, kernel_like, png_pixels, widget_update_png  # noqa: E402, F401
+from explorer_support import full_draw, kernel_like, png_pixels  # noqa: E402, F401
 
-WIDGET = "07_beyond_the_cubic:explore_adam_2d"
+WIDGET = "07_beyond_the_cubic:draw_adam_2d"
 EXPLORER_SETTINGS = [
     {}, dict(surface="rotated bowl"), dict(surface="rotated bowl", x0=-3.3, y0=-1.6, learning_rate=0.3),
     dict(surface="Rosenbrock", x0=-1.5, y0=2.5, steps=300), dict(surface="saddle", x0=1.8, y0=0.0, steps=60),
@@ -355,11 +356,13 @@ def hand_internals(grad, start, steps, lr=0.1, b1=0.9, b2=0.999, eps=1e-8):
 def test_explorer_draws_the_run_and_each_coordinates_internals(settings):
     values = {**adam_2d.DEFAULTS, **settings}
     fig, png = adam_2d.draw_adam_2d(**values)
-    assert png_pixels(png).shape == (320, 1008, 3)  # 12.6 × 4.0 inches at 80 dpi
+    assert png_pixels(png).shape == (825, 1804, 3)  # 9.4 × 4.3 inches at 192 dpi (2 × 96)
+    assert figure_audit.problems(fig) == []
     axes = fig.get_axes()
     assert len(axes) == 3
     for ax in axes:
-        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert axes[0].get_legend() is not None and axes[1].get_legend() is not None  # x's is y's too
     path, internals = hand_internals(HAND_BOWLS[values["surface"]].grad, (values["x0"], values["y0"]),
                                      values["steps"], values["learning_rate"], values["beta_1"],
                                      values["beta_2"], values["epsilon"])
@@ -382,23 +385,22 @@ def test_explorer_png_is_the_figure_drawn_from_scratch():
     which savefig leaves out)."""
     for settings in EXPLORER_SETTINGS + EXPLORER_SETTINGS[::-1]:
         fig, png = adam_2d.draw_adam_2d(**{**adam_2d.DEFAULTS, **settings})
-        below_title = slice(25, None)
+        below_title = slice(50, None)
         differ = np.any(png_pixels(png)[below_title] != full_draw(fig)[below_title], axis=-1)
         assert differ.mean() < 0.002, (settings, differ.mean())
 
 
 def test_explorer_in_its_widget_shows_one_new_png_per_update_and_no_pyplot_figure(kernel_like):
-    """What the kernel does when a slider moves: interactive.update() of notebook 07's own
-    widget for this explorer, with the inline backend."""
+    """What the kernel does when a slider moves: notebook 07's own explorer for this figure
+    redraws, with the inline backend."""
     widget = kernel_like.slider_widget(WIDGET)
-    assert [control._kwarg for control in widget.kwargs_widgets] == list(adam_2d.DEFAULTS)
-    epsilon = next(control for control in widget.kwargs_widgets if control._kwarg == "epsilon")
-    assert epsilon.readout_format == ".0e" and epsilon.continuous_update is False
+    assert list(widget.controls) == list(adam_2d.DEFAULTS)
+    epsilon = widget.controls["epsilon"]
+    assert epsilon.readout_format == ".1e" and epsilon.continuous_update is True
     pngs = []
     for settings in kernel_like.slider_settings(widget, 4, seed=2):
-        for control in widget.kwargs_widgets:
-            control.value = settings[control._kwarg]
-        pngs.append(widget_update_png(widget))
+        widget.set_values(**settings)
+        pngs.append(widget.image.value)
         assert pngs[-1] == adam_2d.draw_adam_2d(**settings)[1]
         assert plt.get_fignums() == []
     assert len(set(pngs)) == len(pngs)

@@ -2,7 +2,7 @@
 a replayed slider position must be bit for bit the run that trains for that many epochs,
 the notebook's sliders must reach only recorded runs, a recording must never be shown
 under another perturbation setting, and α must read the same on the slider and in the
-legend."""
+figure's title."""
 
 import ast
 
@@ -108,7 +108,7 @@ def test_every_alpha_of_the_notebooks_runs_is_on_the_slider():
     """09's prose: "every α above is one of them" (the α of each run the notebook makes
     before the widget: the literal learning rates in its code cells)."""
     cells = [cell.source for cell in read_notebook(NOTEBOOK).cells if cell.cell_type == "code"]
-    before_widget = cells[:next(i for i, source in enumerate(cells) if "interact(" in source)]
+    before_widget = cells[:next(i for i, source in enumerate(cells) if "controls.explore(" in source)]
     rates = set()
     for node in ast.walk(ast.parse("\n".join(before_widget))):
         if isinstance(node, ast.keyword) and node.arg == "learning_rate" and isinstance(node.value, ast.Constant):
@@ -122,17 +122,18 @@ def test_every_alpha_of_the_notebooks_runs_is_on_the_slider():
 
 
 def test_the_notebooks_sliders_reach_only_recorded_runs(kernel_like, monkeypatch):
-    """The notebook's own widgets: the optimisers, the 16 α of LEARNING_RATES (readout to 3
-    significant digits) and epochs 10, 20, ..., 1000; once recorded, no reachable setting
-    trains again."""
-    widget = kernel_like.slider_widget(NOTEBOOK)
-    controls = {control._kwarg: control for control in widget.kwargs_widgets}
+    """The notebook's own controls: the optimisers, the 16 α of LEARNING_RATES (readout to 3
+    significant digits, as controls.readout writes them) and epochs 10, 20, ..., 1000; once
+    recorded, no reachable setting trains again."""
+    from adam_teach.explorers.controls import readout
+
+    controls = kernel_like.slider_widget(NOTEBOOK).controls
     optimizers = controls["optimizer"].options
     assert tuple(optimizers) == tuple(training.TRAINERS)
     alpha = controls["learning_rate"]
     assert type(alpha).__name__ == "SelectionSlider" and alpha.description == "α"
     assert [value for _, value in alpha.options] == list(LEARNING_RATES)
-    assert [label for label, _ in alpha.options] == [f"{rate:.3g}" for rate in LEARNING_RATES]
+    assert [label for label, _ in alpha.options] == [readout(rate) for rate in LEARNING_RATES]
     epochs = controls["epochs"]
     reachable_epochs = range(epochs.min, epochs.max + 1, epochs.step)
     assert (epochs.min, epochs.max, epochs.step) == (10, MAX_EPOCHS, EPOCH_STEP)
@@ -146,16 +147,15 @@ def test_the_notebooks_sliders_reach_only_recorded_runs(kernel_like, monkeypatch
                 assert np.shares_memory(training.training_run(optimizer, rate, count).losses, recording.losses)
 
 
-def test_alpha_reads_the_same_on_the_slider_and_in_the_legend():
+def test_alpha_reads_the_same_on_the_slider_and_in_the_title():
     assert training.rate_label(0.0177827941) == "0.0178"  # what the old log slider showed as 0.0177828
     assert [training.rate_label(rate) for rate in (1e-4, 2e-4, 0.05, 1.0, 10.0)] == [
-        "0.0001", "0.0002", "0.05", "1", "10"]
+        "0.000100", "0.000200", "0.0500", "1.00", "10.0"]  # 3 significant digits, as every α slider
     for (label, rate), optimizer in zip(training.learning_rate_options(), ["Adam", "SGD"] * 8):
         assert label == training.rate_label(rate)
         assert training.run_name(optimizer, rate) == f"{optimizer}, α = {label}"
     figure, _ = training.draw_training("SGD", 2e-4, 100)
-    legend = figure.get_axes()[0].get_legend()
-    assert [text.get_text() for text in legend.get_texts()] == ["SGD, α = 0.0002"]
+    assert figure.get_axes()[0].get_title().startswith("SGD, α = 0.000200: loss ")
 
 
 def test_every_slider_run_fits_the_loss_frame_which_then_stays():

@@ -15,12 +15,14 @@ Each surface's figure is built once and redrawn in place for each slider move
 
 import dataclasses
 import functools
+import re
 
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .. import display, objectives, plotting, run, validation
 from ..optimizers import Adam
+from . import controls
 
 SURFACES = {
     "bowl": objectives.bowl,
@@ -35,9 +37,10 @@ DEFAULTS = dict(surface="bowl", learning_rate=0.1, beta_1=0.9, beta_2=0.999, eps
                 x0=-3.5, y0=1.2, steps=100)
 SMALLEST = 1e-12  # a value of exactly 0 (a coordinate that never moves) drawn here, on the log scale
 
-# (label, colour, line style, width) of the four lines of each coordinate's panel
+# (label, colour, line style, width) of the four lines of each coordinate's panel: each its
+# own line style, so that they differ by more than colour
 INTERNALS = (("|g_t|", "black", ":", 1.2), ("|m̂_t|", "orange", "--", 1.5),
-             ("√v̂_t", "green", "-", 1.5), ("step |Δ_t| = α|m̂_t|/(√v̂_t + ε)", "vermillion", "-", 2.2))
+             ("√v̂_t", "green", "-.", 1.5), ("step |Δ_t| = α|m̂_t|/(√v̂_t + ε)", "vermillion", "-", 2.2))
 
 
 def adam_2d_trace(surface="bowl", learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
@@ -60,10 +63,14 @@ def per_coordinate(trace):
 def describe(trace, surface):
     """The figure's title: the run's settings and where it ended."""
     adam, (x, y) = trace.optimizer, trace.x[0]
-    settings = (f"α = {adam.learning_rate:.3g}, β₁ = {adam.beta_1:g}, β₂ = {adam.beta_2:g}, "
-                f"ε = {adam.epsilon:.0e}")
+    # each value as its slider's readout shows it
+    settings = (f"α = {controls.readout(adam.learning_rate)}, β₁ = {adam.beta_1:.2f}, β₂ = {adam.beta_2:.4f}, "
+                f"ε = {controls.readout(adam.epsilon, scientific=True)}")
     end = trace.message or f"f = {float(trace.f[-1]):.2g} after {trace.steps} steps"
-    return f"Adam ({settings}) on {NAMES[surface]} from ({x:g}, {y:g}): {end}"
+    return f"Adam ({settings}) on {NAMES[surface]} from ({x:.1f}, {y:.1f}): {end}"
+
+
+BOTTOM, LEGEND_BELOW = 0.28, 0.22  # the panels' bottom (figure fraction), the legends below it (axes fraction)
 
 
 class Adam2dFigure:
@@ -74,40 +81,43 @@ class Adam2dFigure:
     def __init__(self, surface):
         self.surface = surface
         objective = dataclasses.replace(SURFACES[surface], plot_range=VIEW)
-        fig = plotting.live_figure(12.6, 4.0)
+        fig = plotting.live_figure(9.4, 4.3)
+        # the two lines of titles at the top, the legends below the panels
         self.axes = ax_path, ax_x, ax_y = fig.subplots(1, 3, gridspec_kw=dict(
-            left=0.048, right=0.99, bottom=0.13, top=0.79, wspace=0.22, width_ratios=(1.0, 1.15, 1.15)))
+            left=0.07, right=0.99, bottom=BOTTOM, top=0.8, wspace=0.3, width_ratios=(1.0, 1.1, 1.1)))
         for ax in (ax_x, ax_y):  # few ticks: tick labels are most of the drawing time
             ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         ax_path.xaxis.set_major_locator(MaxNLocator(5))
         ax_path.yaxis.set_major_locator(MaxNLocator(5))
         ax_y.tick_params(labelleft=False)  # the same scale as x's panel, labelled there only
 
-        blue = plotting.PALETTE["blue"]
         plotting.plot_contours(ax_path, objective, levels=15, num=100)  # few lines: a smaller PNG
-        self.path = plotting.plot_path_2d(ax_path, np.zeros((1, 2)), label="Adam path", color=blue,
+        adam = plotting.optimizer_style("Adam")
+        self.path = plotting.plot_path_2d(ax_path, np.zeros((1, 2)), label="Adam path", color=adam["color"],
                                           with_labels=True)
-        plotting.label(ax_path, objective.formula, "x", "y", legend=True, title_y=1.0)
+        self.path[0].set(linestyle=adam["linestyle"], marker=adam["marker"], markersize=4)
+        plotting.label(ax_path, re.sub(r" \([^()]*\)$", "", objective.formula), "x", "y", legend=False, title_y=1.0)
+        below = dict(loc="upper center", borderaxespad=0.0, ncols=2, columnspacing=1.0, handlelength=2.5)
+        ax_path.legend(bbox_to_anchor=(0.5, -LEGEND_BELOW), **below)
 
         self.internals = []
         for ax, coordinate in ((ax_x, "x"), (ax_y, "y")):
             self.internals.append([ax.plot([], [], color=plotting.PALETTE[colour], ls=style, lw=width,
                                            label=name)[0] for name, colour, style, width in INTERNALS])
             ax.set_yscale("log")
-            plotting.label(ax, f"Coordinate {coordinate}: its own √v̂ and step", "step t",
+            plotting.label(ax, f"Coordinate {coordinate}: its √v̂ and step", "step t",
                            "size (log scale)" if coordinate == "x" else "size (the same scale)",
-                           legend=True, title_y=1.0)
+                           legend=False, title_y=1.0)
+        # one legend for both coordinates' panels (their lines look the same), below them
+        ax_x.legend(bbox_to_anchor=(0.5 * (ax_x.get_position().x0 + ax_y.get_position().x1), BOTTOM - LEGEND_BELOW * (0.8 - BOTTOM)),
+                    bbox_transform=fig.transFigure, **below)
 
-        plotting.fix_label_positions(self.axes, lefts=(-0.1, -0.17, -0.05), below=-0.1)
+        plotting.fix_label_positions(self.axes, lefts=(-0.17, -0.21, -0.06), below=-0.11)
         self.title = fig.suptitle("", fontsize=10, y=0.975)
-        fig.text(0.5, 0.88, "Compare the two coordinates: each one's step (red) is α·m̂/(√v̂ + ε) "
-                 "with its own √v̂ (green).", ha="center", fontsize=9)
+        fig.text(0.5, 0.9, "Compare the two coordinates: each one's step (red, solid) is α·m̂/(√v̂ + ε) "
+                 "with its own √v̂ (green, dash-dot).", ha="center", fontsize=10)
         lines = [line for ax in self.axes for line in ax.get_lines()]
-        places = (("lower right", "upper right", "lower left", "upper left"),  # the first is preferred
-                  ("upper right", "lower left", "lower right", "upper left"),
-                  ("upper right", "lower left", "lower right", "upper left"))
-        self.live = plotting.LiveFigure(fig, lines + [self.title],
-                                        {ax.get_legend(): p for ax, p in zip(self.axes, places)})
+        self.live = plotting.LiveFigure(fig, lines + [self.title])
         self.figure = fig
 
     def show(self, trace):

@@ -10,10 +10,12 @@ import functools
 from typing import NamedTuple
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .. import display, objectives, plotting, run, validation
 from ..noisy import with_gradient_noise
 from ..optimizers import SGD, Adam, Momentum, RMSprop
+from . import controls
 
 
 class Surface(NamedTuple):
@@ -189,56 +191,56 @@ def _view(objective, traces, limit=3.0):
     return dataclasses.replace(objective, plot_range=tuple(ranges))
 
 
-def colour_of(name):
-    """Each optimiser keeps its colour whichever others are drawn with it."""
-    return plotting.colour(list(OPTIMIZERS).index(name))
-
-
-# Each optimiser's line style and marker, so that the paths differ by more than colour.
-STYLES = {"SGD": ("-", "."), "Momentum": ("--", "x"), "RMSprop": (":", "^"), "Adam": ("-.", "+")}
-
-
 def styled(path, name):
-    """A path (its line, start and end markers) with the optimiser's line style and marker."""
-    line_style, marker = STYLES[name]
-    path[0].set_linestyle(line_style)
-    path[0].set_marker(marker)
-    path[0].set_markersize(3)
+    """A path (its line, start and end markers) in the optimiser's colour, line style and
+    marker (plotting.optimizer_style: each optimiser looks the same in every figure)."""
+    style = plotting.optimizer_style(name)
+    line, start, end = path
+    line.set(linestyle=style["linestyle"], marker=style["marker"], markersize=4, color=style["color"])
+    start.set_markeredgecolor(style["color"])
+    end.set_color(style["color"])
     return path
 
 
-def path_label(name, trace):
-    """The legend entry of one optimiser's path: its α and f where it ended."""
+def path_label(name, trace, alpha=None):
+    """The legend entry of one optimiser's path: its α (as `alpha` writes it, else plainly)
+    and f where it ended."""
     status = "diverged" if trace.diverged else f"f = {float(trace.f[-1]):.2g}"
-    return f"{name} (α = {trace.optimizer.learning_rate:g}): {status}"
+    rate = trace.optimizer.learning_rate
+    return f"{name} (α = {alpha(rate) if alpha else f'{rate:g}'}): {status}"
 
 
 def title(objective, noise):
-    """The surface's formula, and the noise if there is any."""
-    return objective.formula + (f", gradient noise σ = {noise:g}" if noise else "")
+    """The surface's formula, and the noise if there is any (as the noise slider reads it)."""
+    return objective.formula + (f", gradient noise σ = {noise:.1f}" if noise else "")
+
+
+# Both legends stand right of the contours, outside them: they never hide a path.
+LEGEND_X = 1.03  # axes fraction
 
 
 def legend_of_markers(ax, path_lines):
     """What every figure of a surface shows the same (its stationary points, start, end):
-    a legend below the axes on the left, beside `legend_of_paths`."""
+    a legend right of the axes, at the bottom, below `legend_of_paths`."""
     handles = [line for line in ax.get_lines()
                if line not in path_lines and not line.get_label().startswith("_")]
-    ax.add_artist(ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.14), fontsize=8))
+    ax.add_artist(ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(LEGEND_X, 0.0),
+                            borderaxespad=0.0))
 
 
 def legend_of_paths(ax, path_lines):
-    """One entry per drawn path, below the axes right of the markers' legend."""
+    """One entry per drawn path, right of the axes at the top."""
     return ax.legend(handles=[line for line in path_lines if line.get_visible()], loc="upper left",
-                     bbox_to_anchor=(0.3, -0.14), fontsize=8)
+                     bbox_to_anchor=(LEGEND_X, 1.0), borderaxespad=0.0)
 
 
 def draw_paths(surface, traces, noise=0.0):
     """Contours of the surface with every optimiser's path, start and end marked; the
     view is widened to hold the paths."""
     objective = SURFACES[surface].objective
-    fig, ax = plotting.subplots(width=6.4, height=4.6)
+    fig, ax = plotting.subplots(width=9.2, height=4.4)  # 9.4 in with the margins savefig adds
     plotting.plot_contours(ax, _view(objective, traces), num=120)
-    path_lines = [styled(plotting.plot_path_2d(ax, trace.x, label=path_label(name, trace), color=colour_of(name),
+    path_lines = [styled(plotting.plot_path_2d(ax, trace.x, label=path_label(name, trace),
                                                with_labels=(i == len(traces) - 1)), name)[0]
                   for i, (name, trace) in enumerate(traces.items())]
     plotting.label(ax, title(objective, noise), "x", "y", legend=False)
@@ -255,14 +257,17 @@ class CompareFigure:
 
     def __init__(self, surface):
         self.objective = SURFACES[surface].objective
-        fig = plotting.live_figure(6.4, 4.6)
-        self.ax = ax = fig.add_axes((0.1, 0.28, 0.88, 0.65))  # left, bottom, width, height
+        fig = plotting.live_figure(9.4, 4.4)
+        # the contours on the left, the legends in the right 40 % of the figure
+        self.ax = ax = fig.add_axes((0.075, 0.115, 0.53, 0.8))  # left, bottom, width, height
+        ax.xaxis.set_major_locator(MaxNLocator(6))
+        ax.yaxis.set_major_locator(MaxNLocator(6))
         plotting.plot_contours(ax, _view(self.objective, {}), num=120)
-        self.paths = {name: styled(plotting.plot_path_2d(ax, np.zeros((1, 2)), color=colour_of(name),
+        self.paths = {name: styled(plotting.plot_path_2d(ax, np.zeros((1, 2)),
                                                          with_labels=(name == list(OPTIMIZERS)[-1])), name)
                       for name in OPTIMIZERS}
         plotting.label(ax, "", "x", "y", legend=False, title_y=1.0)
-        plotting.fix_label_positions([ax], lefts=(-0.08,))
+        plotting.fix_label_positions([ax], lefts=(-0.085,), below=-0.09)
         self.path_lines = [path[0] for path in self.paths.values()]
         legend_of_markers(ax, self.path_lines)  # kept in the background
         legend_of_paths(ax, self.path_lines)  # rebuilt on each update
@@ -271,13 +276,14 @@ class CompareFigure:
         self.figure = fig
 
     def show(self, traces, noise):
-        """Redraw the paths of these (name -> Trace) runs; the PNG bytes of the figure."""
+        """Redraw the paths of these (name -> Trace) runs; the PNG bytes of the figure. The
+        legend writes α as the slider's readout does."""
         for name, path in self.paths.items():
             for artist in path:
                 artist.set_visible(name in traces)
             if name in traces:
                 plotting.move_path(path, traces[name].x[:, 0], traces[name].x[:, 1])
-                path[0].set_label(path_label(name, traces[name]))
+                path[0].set_label(path_label(name, traces[name], alpha=controls.readout))
         self.ax.title.set_text(title(self.objective, noise))
         legend_of_paths(self.ax, self.path_lines)
         return self.live.png()
@@ -290,10 +296,21 @@ def _compare_figure(surface):
     return CompareFigure(surface)
 
 
+@functools.lru_cache(maxsize=512)
+def _explorer_run(surface, name, learning_rate, noise, steps):
+    """One optimiser's run for the explorer, kept by its arguments: a slider move that changes
+    neither these nor the surface (choosing the optimisers shown) runs nothing again. The
+    same run as run_paths gives (same start, same noise seed)."""
+    return run_paths(surface, {name: learning_rate}, noise, steps=steps)[name]
+
+
 def draw_compare(surface="Rosenbrock", optimizers=("SGD", "Momentum", "RMSprop", "Adam"),
                  learning_rate=0.01, noise=0.0, steps=None):
     """The slider's figure for these values, and its PNG bytes."""
-    traces = run_paths(surface, dict.fromkeys(optimizers, learning_rate), noise, steps=steps)
+    validation.one_of("surface", surface, SURFACES)
+    for name in optimizers:
+        validation.one_of("optimizer", name, OPTIMIZERS)
+    traces = {name: _explorer_run(surface, name, float(learning_rate), float(noise), steps) for name in optimizers}
     figure = _compare_figure(surface)
     return figure.figure, figure.show(traces, noise)
 

@@ -22,15 +22,17 @@ from dataclasses import dataclass
 
 import contourpy
 import numpy as np
-from matplotlib.patches import PathPatch
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
 from matplotlib.ticker import MaxNLocator
 
 from .. import display, network, perturbation, plotting, run, validation
 from ..optimizers import SGD, Adam
+from . import controls
 
 TRAINERS = {"Adam": Adam, "SGD": SGD}
-CLASS_COLOURS = ((0, "blue"), (1, "vermillion"))
+CLASS_STYLES = ((0, "blue", "o", 3), (1, "vermillion", "^", 4))  # class, colour, marker, size: not colour alone
 REGION_COLOURS = (plotting.PALETTE["sky"], plotting.PALETTE["orange"])  # where z < 0 (class 0), z > 0
 
 # The slider's learning rates: 1, 2 and 5 times each power of ten from 1e-4 to 10. They
@@ -44,8 +46,8 @@ LOSS_FRAME = ((-0.02 * MAX_EPOCHS, 1.02 * MAX_EPOCHS), (1e-4, 100.0))
 
 
 def rate_label(learning_rate):
-    """α as the slider's readout and the legend show it: 3 significant digits."""
-    return f"{learning_rate:.3g}"
+    """α as the slider's readout and the title show it: 3 significant digits (controls.readout)."""
+    return controls.readout(learning_rate)
 
 
 def learning_rate_options(rates=LEARNING_RATES):
@@ -56,13 +58,21 @@ def learning_rate_options(rates=LEARNING_RATES):
 # --- the figure's parts, also for the notebook's static figures ----------------------------
 
 
-def draw_loss_curves(ax, curves, title="Training loss"):
-    """Loss against epoch, one line per entry of `curves` (label -> losses), log scale."""
+def draw_loss_curves(ax, curves, title="Training loss", optimizers=None):
+    """Loss against epoch, one line per entry of `curves` (label -> losses), log scale.
+    `optimizers`: the optimiser each curve stands for (its name, in the order of `curves`),
+    drawn in that optimiser's style (plotting.optimizer_style); else the palette's colours."""
     for i, (name, losses) in enumerate(curves.items()):
         epochs = np.arange(len(losses))
-        ax.semilogy(epochs, losses, color=plotting.colour(i), ls=("-", "--", ":", "-.")[i % 4], label=name)
-        plotting.mark_start_end(ax, epochs, losses, plotting.colour(i))
-    plotting.label(ax, title, "epoch (one full-batch step)", "loss (log scale)", legend=True)
+        if optimizers is None:
+            style = dict(color=plotting.colour(i), linestyle=("-", "--", ":", "-.")[i % 4])
+        else:  # a marker on every tenth of the curve
+            style = dict(plotting.optimizer_style(optimizers[i]), markevery=max(1, len(losses) // 10))
+        ax.semilogy(epochs, losses, label=name, **style)
+        plotting.mark_start_end(ax, epochs, losses, style["color"])
+    plotting.label(ax, title, "epoch (one full-batch step)", "loss (log scale)", legend=False)
+    # below the axes, in two columns: the curves fill the panel, a legend inside would hide some
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, borderaxespad=0.0)
 
 
 def boundary_grid(X):
@@ -127,20 +137,32 @@ class DecisionRegions:
 
 
 def draw_points(ax, X, y):
-    """The data, coloured by class: one line of markers per class."""
-    return [ax.plot(X[y == label, 0], X[y == label, 1], ".", color=plotting.PALETTE[colour],
+    """The data, by class: one line of markers per class, each its own colour and marker."""
+    return [ax.plot(X[y == label, 0], X[y == label, 1], marker, ms=size, ls="none", color=plotting.PALETTE[colour],
                     label=f"class {label}")[0]
-            for label, colour in CLASS_COLOURS]
+            for label, colour, marker, size in CLASS_STYLES]
+
+
+def legend_of_regions(ax):
+    """The data's classes, the two regions and the boundary: a legend right of the axes,
+    outside them (it hides no point)."""
+    handles = ax.get_lines() + [Patch(facecolor=colour, alpha=0.25, label=f"says {label}")
+                                for label, colour in enumerate(REGION_COLOURS)]
+    handles.append(Line2D([], [], color=plotting.PALETTE["black"], lw=1, label="z = 0"))
+    return ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0,
+                     handlelength=1.5)
 
 
 def draw_decision_boundary(ax, theta, X, y, title="Decision boundary"):
-    """The data, coloured by class, and the region where the network says class 1."""
+    """The data, by class, the regions where the network says class 0 and class 1 and the
+    boundary between them."""
     gx, gy = boundary_grid(X)
     DecisionRegions(ax, theta, gx, gy)
     ax.set_xlim(gx.min(), gx.max())
     ax.set_ylim(gy.min(), gy.max())
     draw_points(ax, X, y)
-    plotting.label(ax, title, "x", "y", legend=True)
+    plotting.label(ax, title, "x", "y", legend=False)
+    legend_of_regions(ax)
 
 
 # --- training runs, recorded and replayed --------------------------------------------------
@@ -268,15 +290,17 @@ class TrainingFigure:
 
     def __init__(self):
         self.X, self.y, _, theta_0 = _problem()
-        fig = plotting.live_figure(10.0, 3.8)
+        fig = plotting.live_figure(9.4, 3.8)
+        # the data panel's legend stands right of it, in the last eighth of the figure
         self.ax_loss, self.ax_data = fig.subplots(1, 2, gridspec_kw=dict(
-            left=0.09, right=0.99, bottom=0.13, top=0.92, wspace=0.22))
+            left=0.085, right=0.83, bottom=0.13, top=0.92, wspace=0.25, width_ratios=(1.15, 1.0)))
         for ax in (self.ax_loss, self.ax_data):  # few ticks: tick labels are most of the drawing time
             ax.xaxis.set_major_locator(MaxNLocator(6))
 
-        self.loss = self.ax_loss.semilogy([], [], color=plotting.colour(0), label=" ")[0]
+        self.loss = self.ax_loss.semilogy([], [], label="loss")[0]
         self.loss_ends = plotting.mark_start_end(self.ax_loss, [1], [1], plotting.colour(0))
-        plotting.label(self.ax_loss, "", "epoch (one full-batch step)", "loss (log scale)", legend=True,
+        # one curve, named in the title: no legend to hide it
+        plotting.label(self.ax_loss, "", "epoch (one full-batch step)", "loss (log scale)", legend=False,
                        title_y=1.0)
         self._frame = None
         self.fit_frame(np.ones(1))
@@ -286,15 +310,14 @@ class TrainingFigure:
         self.ax_data.set_xlim(gx.min(), gx.max())
         self.ax_data.set_ylim(gy.min(), gy.max())
         points = draw_points(self.ax_data, self.X, self.y)
-        plotting.label(self.ax_data, "", "x", "y", legend=True, title_y=1.0)
+        plotting.label(self.ax_data, "", "x", "y", legend=False, title_y=1.0)
+        legend_of_regions(self.ax_data)  # never changes: kept in the background
 
-        plotting.fix_label_positions((self.ax_loss, self.ax_data), lefts=(-0.16, -0.08))
+        plotting.fix_label_positions((self.ax_loss, self.ax_data), lefts=(-0.15, -0.09))
         # the regions cover the data panel's spines: drawn again, on top, as in a full draw
         changing = [self.loss, *self.loss_ends, self.ax_loss.title, *self.regions.artists, *points,
                     *self.ax_data.spines.values(), self.ax_data.title]
-        places = ("upper right", "lower left", "upper left", "lower right")  # the first is preferred
-        self.live = plotting.LiveFigure(fig, changing, {self.ax_data.get_legend(): places},
-                                        rebuilt_legends=[self.ax_loss])
+        self.live = plotting.LiveFigure(fig, changing)
         self.figure = fig
 
     def fit_frame(self, losses):
@@ -315,10 +338,14 @@ class TrainingFigure:
         """Redraw both panels for this TrainingRun; the PNG bytes of the figure."""
         epochs = np.arange(len(training.losses))
         plotting.move_path((self.loss, *self.loss_ends), epochs, training.losses)
+        style = plotting.optimizer_style(optimizer)  # a marker on every tenth of the curve
+        self.loss.set(**style, markevery=max(1, training.steps // 10))
+        for end in self.loss_ends:
+            end.set_markeredgecolor(style["color"])
+        self.loss_ends[1].set_markerfacecolor(style["color"])
         self.loss.set_label(run_name(optimizer, learning_rate, training.diverged))
-        self.ax_loss.title.set_text(f"Training loss: {training.losses[-1]:.3g} at the end")
+        self.ax_loss.title.set_text(f"{self.loss.get_label()}: loss {training.losses[-1]:.3g}")
         self.fit_frame(training.losses)
-        self.ax_loss.legend(loc="best", fontsize=8)
 
         self.regions.show(training.theta)
         accuracy = network.accuracy(training.theta, self.X, self.y)
