@@ -11,7 +11,9 @@ import pytest  # noqa: E402
 from adam_teach.explorers import adam as adam_explorer  # noqa: E402
 from adam_teach.explorers import compare, epsilon, training  # noqa: E402
 
-from explorer_support import full_draw, kernel_like, png_pixels, widget_update_png  # noqa: E402, F401
+from adam_teach import figure_audit  # noqa: E402
+
+from explorer_support import full_draw, kernel_like, png_pixels  # noqa: E402, F401
 from notebook_support import cubic_grad, hand_adam  # noqa: E402
 
 
@@ -27,6 +29,16 @@ def assert_labelled(fig, n_axes):
 ADAM_SETTINGS = [
     {}, dict(learning_rate=0.3, beta_1=0.0, beta_2=0.9, epsilon=1e-3, x0=2.0, steps=40),
     dict(x0=-0.9, steps=300), dict(x0=0.0), dict(beta_1=0.5), dict(steps=1)]
+# the ends of the notebook's sliders, alone and together
+ADAM_EXTREMES = [
+    dict(learning_rate=1e-3), dict(learning_rate=1.0), dict(steps=1), dict(steps=500), dict(epsilon=1e-10),
+    dict(epsilon=1.0), dict(x0=-1.0), dict(x0=2.5), dict(beta_1=0.0, beta_2=0.9), dict(beta_1=0.99, beta_2=0.9999),
+    dict(learning_rate=1.0, x0=-1.0, steps=500), dict(learning_rate=1e-3, x0=2.5, steps=1, epsilon=1.0),
+    dict(learning_rate=1.0, x0=2.5, steps=500, epsilon=1e-10, beta_1=0.99)]
+EPSILON_EXTREMES = [
+    {}, dict(epsilon=1e-10), dict(epsilon=1e-1), dict(epsilon=1.0), dict(learning_rate=1e-3), dict(learning_rate=1.0),
+    dict(steps=10), dict(steps=1), dict(steps=500), dict(epsilon=1e-10, learning_rate=1.0, steps=500),
+    dict(epsilon=1e-1, learning_rate=1e-3, steps=10)]
 
 
 @pytest.mark.parametrize("settings", ADAM_SETTINGS)
@@ -34,13 +46,14 @@ def test_adam_explorer_draws_three_labelled_panels_of_the_right_run(settings):
     values = {**adam_explorer.DEFAULTS, **settings}
     fig, png = adam_explorer.draw_adam(adam_explorer.adam_trace(**values))
     assert_labelled(fig, 3)
-    assert png_pixels(png).shape == (280, 1008, 3)  # 12.6 × 3.5 inches at 80 dpi
+    assert png_pixels(png).shape == (768, 1804, 3)  # 9.4 × 4 inches at 192 dpi (2x pixels)
     expected = hand_adam(cubic_grad, values["x0"], values["steps"], values["learning_rate"],
                          values["beta_1"], values["beta_2"], values["epsilon"])
     drawn = fig.get_axes()[1].get_lines()[1].get_ydata()  # x_t against t
     # rounding differs (3·x·x vs 3·(x·x)); near a minimum where g → 0 it is amplified to ~1e-6
     np.testing.assert_allclose(drawn, expected, rtol=1e-6, atol=1e-9)
-    assert fig.get_suptitle().endswith(f"after {values['steps']} steps")
+    steps = values["steps"]
+    assert fig.get_suptitle().endswith(f"after {steps} step{'s' if steps != 1 else ''}")
     assert f"x = {expected[-1]:.4f}" in fig.get_suptitle()
 
 
@@ -50,26 +63,56 @@ def test_adam_explorer_png_is_the_figure_drawn_from_scratch():
     draws from scratch, in any order of updates, below the suptitle (savefig leaves it out)."""
     for settings in ADAM_SETTINGS + ADAM_SETTINGS[::-1]:
         fig, png = adam_explorer.draw_adam(adam_explorer.adam_trace(**{**adam_explorer.DEFAULTS, **settings}))
-        below_title = slice(int(0.2 * 280) - 20, None)
+        below_title = slice(int(0.5 * 192), None)  # half an inch
         differ = np.any(png_pixels(png)[below_title] != full_draw(fig)[below_title], axis=-1)
         # what differs: grid lines within 2 pixels of a legend frame (pasted with its margin)
         assert differ.mean() < 0.002, (settings, differ.mean())
 
 
 def test_adam_explorer_in_a_widget_shows_one_new_png_per_update_and_no_pyplot_figure(kernel_like):
-    """What the kernel does when a slider moves: interactive.update() with the inline
-    backend. Each update must leave exactly one PNG, the new one, in the widget's output
-    and no pyplot figure behind (nothing for the inline backend to show twice or to leak)."""
-    widget = kernel_like.slider_widget("05_adam_from_scratch")
-    sliders = {slider._kwarg: slider for slider in widget.kwargs_widgets}
+    """What the kernel does when a slider moves, with the inline backend: the notebook's own
+    explorer shows the new PNG (at half its pixels) and leaves no pyplot figure behind."""
+    explorer = kernel_like.slider_widget("05_adam_from_scratch")
+    assert explorer.draw is adam_explorer.draw_adam_run
     pngs = []
     for x0, steps in [(0.001, 100), (2.0, 100), (2.0, 30), (0.001, 100)]:
-        sliders["x0"].value, sliders["steps"].value = x0, steps
-        pngs.append(widget_update_png(widget))
+        explorer.set_values(x0=x0, steps=steps)
+        pngs.append(explorer.image.value)
         _, expected = adam_explorer.draw_adam(adam_explorer.adam_trace(x0=x0, steps=steps))
         assert pngs[-1] == expected
+        assert int(explorer.image.width) == 1804 // 2
         assert plt.get_fignums() == []
     assert len(set(pngs)) == 3 and pngs[0] == pngs[-1]
+
+
+@pytest.mark.parametrize("settings", ADAM_SETTINGS + ADAM_EXTREMES)
+def test_adam_explorer_figure_is_legible_at_every_slider_end(settings):
+    fig, _ = adam_explorer.draw_adam_run(**{**adam_explorer.DEFAULTS, **settings})
+    assert figure_audit.problems(fig) == []
+
+
+def test_adam_internals_axis_is_clipped_to_six_decades_and_says_so():
+    """|m̂_t| falls to ~1e-13 in 500 steps (to 0 from x₀ = 0): the log axis stops six decades
+    below the largest value (and a margin), the rest is drawn on its bottom edge."""
+    fig, _ = adam_explorer.draw_adam_run(steps=500)
+    internals = fig.get_axes()[2]
+    bottom, top = internals.get_ylim()
+    assert 1e-6 * top / 10**0.15 == pytest.approx(bottom)
+    assert min(line.get_ydata().min() for line in internals.get_lines()) == pytest.approx(bottom)
+    note = [text.get_text() for text in internals.texts if text.get_text()]
+    assert note == [f"values below {adam_explorer.controls.readout(bottom, scientific=True)}: on the bottom edge"]
+    fig, _ = adam_explorer.draw_adam_run(steps=100)  # nothing below: no note, the smallest value above
+    assert [text.get_text() for text in internals.texts if text.get_text()] == []
+    assert internals.get_ylim()[0] < min(line.get_ydata().min() for line in internals.get_lines())
+
+
+@pytest.mark.parametrize("settings", EPSILON_EXTREMES)
+def test_epsilon_explorer_figure_is_legible_at_every_slider_end(settings):
+    fig, png = epsilon.draw_epsilon(**settings)
+    assert figure_audit.problems(fig) == []
+    assert png_pixels(png).shape == (748, 1804, 3)  # 9.4 × 3.9 inches at 192 dpi
+    title = fig.get_axes()[0].get_title()
+    assert title.endswith(f"ε = ε̂ = {adam_explorer.controls.readout(settings.get('epsilon', 1e-7), scientific=True)}")
 
 
 def test_the_slider_benchmark_times_updates_that_show_one_png(kernel_like):
@@ -104,7 +147,7 @@ def test_epsilon_explorer_gap_is_the_difference_of_the_two_forms():
     # the largest gap between the paper's and Keras's paths is about 5.0e-5, near step 14
     assert f"{gap.max():.1e}" == "5.0e-05" and gap.argmax() == 14
     legend = [t.get_text() for t in fig.get_axes()[1].get_legend().get_texts()]
-    assert any("5.0e-05 at t = 14" in text for text in legend)
+    assert "largest: 5.0e-5 at t = 14" in legend  # as the ε slider writes numbers
     drawn = fig.get_axes()[1].get_lines()[0].get_ydata()  # the gap against t = 1, 2, ...
     np.testing.assert_allclose(drawn, gap[1:], rtol=1e-6)
 

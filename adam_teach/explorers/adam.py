@@ -6,20 +6,29 @@ slider values, drawn as one figure with three panels:
 3. the internals: |m̂_t|, √v̂_t and the effective step size α / (√v̂_t + ε).
 
 The figure is built once and then redrawn in place for each slider move
-(`plotting.LiveFigure`): a slider update has to be quick to feel live.
+(`plotting.LiveFigure`): a slider update has to be quick to feel live. It is as wide as the
+notebook (plotting.live_figure); each panel's legend stands below it, so that it never hides
+a line.
 """
 
 import functools
 
 import numpy as np
-from matplotlib.ticker import LogFormatter, LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import display, objectives, plotting, run
+from . import controls
 from ..optimizers import Adam
 
 DEFAULTS = dict(learning_rate=0.05, beta_1=0.9, beta_2=0.999, epsilon=1e-7, x0=0.001, steps=100)
 CUBIC = objectives.cubic
 MINIMUM = CUBIC.stationary_points[1].x  # 4/3
+# The internals' log axis shows DECADES decades below the largest value at most: |m̂_t| can
+# fall to 1e-148 in 500 steps, which would squash the other two curves into a few pixels.
+# Smaller values are drawn on the bottom edge, and the panel says so.
+DECADES = 6
+FEW_STEPS = 20  # up to this many, the internals are drawn with a dot at each step
+X0_DIGITS = 3  # the x₀ slider's readout: "0.001"
 
 
 def adam_trace(learning_rate=0.05, beta_1=0.9, beta_2=0.999, epsilon=1e-7, x0=0.001, steps=100):
@@ -37,58 +46,113 @@ def _view(xs, margin=0.25):
 def describe(trace):
     """The figure's title: where the run ended (the sliders, or the call, show its settings)."""
     xs = np.ravel(trace.x)
-    status = trace.message or f"x = {xs[-1]:.4f}, f = {float(CUBIC.f(xs[-1])):.4f} after {trace.steps} steps"
-    return f"Adam on the cubic from x₀ = {xs[0]:g}: {status}"
+    status = trace.message or (f"x = {xs[-1]:.4f}, f = {float(CUBIC.f(xs[-1])):.4f} after {trace.steps} "
+                               f"step{'s' if trace.steps != 1 else ''}")
+    return f"Adam on the cubic from x₀ = {xs[0]:.{X0_DIGITS}f}: {status}"
+
+
+def clipped_log_range(series, decades=DECADES, margin=10**0.15):
+    """(bottom, top) of a log axis for these series: from their largest positive value (times
+    `margin`) down to their smallest (over `margin`), but at most `decades` decades below the
+    largest; and whether some value (a zero, say) lies below the bottom, where it is drawn.
+    (1, 10) if no value is positive."""
+    values = np.concatenate([np.ravel(s) for s in series]) if series else np.array([])
+    positive = values[np.isfinite(values) & (values > 0)]
+    if not positive.size:
+        return (1.0, 10.0), bool(values.size)
+    top = float(positive.max())
+    bottom = max(float(positive.min()) / margin, top * 10.0**-decades)
+    bottom = min(bottom, top / 100)  # two decades at least: ticks at 1, 2 and 5 times powers of ten
+    return (bottom, top * margin), bool(np.any(values < bottom))
+
+
+def short_log_label(value, _position=None):
+    """A log axis' tick label in at most five characters: "0.01", "100", "1e-5", "2e6"."""
+    if 1e-3 <= value < 1e4:
+        return f"{value:g}"
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def clip_note(bottom, clipped):
+    """The line under a clipped log panel (empty if nothing is clipped)."""
+    return f"values below {controls.readout(bottom, scientific=True)}: on the bottom edge" if clipped else ""
+
+
+def legend_below(ax, ncol=1, below=0.5):
+    """The panel's legend `below` inches under its axes (under the x label), centred: it
+    never hides a line."""
+    height = ax.get_position().height * ax.figure.get_figheight()
+    return ax.legend(loc="upper center", bbox_to_anchor=(0.5, -below / height), ncol=ncol,
+                     handlelength=1.8, columnspacing=1.0, borderaxespad=0.0)
+
+
+def label_lefts(axes, inches):
+    """Axes fractions that put each y label `inches` left of its axes (its right edge: a y
+    label stands on its anchor, turned by 90°)."""
+    return [-gap / (ax.get_position().width * ax.figure.get_figwidth()) for ax, gap in zip(axes, inches)]
 
 
 class AdamFigure:
     """The three panels, built once with fixed margins, label positions and title heights
-    (nothing that matplotlib would recompute on every draw) and a few places for each
-    legend; `show(trace)` moves the lines to a new run and returns the figure as PNG."""
+    (nothing that matplotlib would recompute on every draw), each legend under its panel
+    (drawn once, in the kept background); `show(trace)` moves the lines to a new run and
+    returns the figure as PNG."""
 
     def __init__(self, trace):
-        fig = plotting.live_figure(12.6, 3.5)
+        width, height = plotting.NOTEBOOK_WIDTH, 4.0
+        fig = plotting.live_figure(width, height)
+        # in inches: 0.65 for the first y label, 0.8 between panels (tick labels and the next
+        # y label), 1.3 under the axes (ticks, x label, two legend rows, the note), 0.6 above
         self.axes = ax_f, ax_x, ax_in = fig.subplots(1, 3, gridspec_kw=dict(
-            left=0.07, right=0.99, bottom=0.15, top=0.80, wspace=0.27))
+            left=0.65 / width, right=1 - 0.15 / width, bottom=1.3 / height, top=1 - 0.62 / height,
+            wspace=0.8 / ((width - 0.8 - 1.6) / 3)))
         for ax in self.axes:  # few ticks: tick labels are most of the drawing time
-            ax.xaxis.set_major_locator(MaxNLocator(4))
-            ax.yaxis.set_major_locator(MaxNLocator(5))
+            ax.xaxis.set_major_locator(MaxNLocator(4, integer=ax is not ax_f))  # steps: whole numbers
+            ax.yaxis.set_major_locator(MaxNLocator(4))
         xs, blue = np.ravel(trace.x), plotting.PALETTE["blue"]
+        self.markers = []  # of the internals, drawn if there are few steps
 
         plotting.plot_function(ax_f, CUBIC, *_view(xs), num=200)
         self.graph_of_f = ax_f.get_lines()[-1]
-        self.path_on_f = plotting.plot_path_1d(ax_f, CUBIC, xs, label="Adam path", color=blue,
+        self.graph_of_f.set_label("f(x)")
+        self.path_on_f = plotting.plot_path_1d(ax_f, CUBIC, xs, label="Adam's path", color=blue,
                                                with_labels=True)
-        plotting.label(ax_f, "Path on f", "x", "f(x)", legend=True, title_y=1.0)
+        plotting.label(ax_f, "Path on f", "x", "f(x)", legend=False, title_y=1.0)
 
         ax_x.axhline(MINIMUM, color=plotting.PALETTE["black"], ls="--", lw=1, label="minimum x = 4/3")
-        self.iterates = (ax_x.plot(np.arange(len(xs)), xs, color=blue, lw=1.5, label="x_t")[0],
+        self.iterates = (ax_x.plot(np.arange(len(xs)), xs, color=blue, ls="-", lw=1.5, label="x_t")[0],
                          *plotting.mark_start_end(ax_x, np.arange(len(xs)), xs, blue))
-        plotting.label(ax_x, "Iterate against step", "step t", "x_t", legend=True, title_y=1.0)
+        plotting.label(ax_x, "Iterate against step", "step t", "x_t", legend=False, title_y=1.0)
 
-        for name, key in (("|m̂_t|", "orange"), ("√v̂_t", "green"), ("α / (√v̂_t + ε)", "vermillion")):
-            ax_in.plot([], [], color=plotting.PALETTE[key], label=name)
+        # at t = 1, |m̂_1| = √v̂_1: their markers (few steps) differ in shape, so both are seen
+        for name, key, style, marker in (("|m̂_t|", "orange", "-", "o"), ("√v̂_t", "green", "--", "x"),
+                                         ("α / (√v̂_t + ε)", "vermillion", "-.", "^")):
+            ax_in.plot([], [], color=plotting.PALETTE[key], ls=style, lw=1.5, ms=6, mew=1.5, label=name)
+            self.markers.append(marker)
         ax_in.set_yscale("log")
-        ax_in.yaxis.set_major_locator(LogLocator(numticks=5))
-        ax_in.yaxis.set_minor_locator(NullLocator())
-        ax_in.yaxis.set_major_formatter(LogFormatter())  # plain "0.01", not math text: faster
-        plotting.label(ax_in, "Adam's internals", "step t", "value (log scale)", legend=True,
+        plotting.label(ax_in, "Adam's internals", "step t", "value (log scale)", legend=False,
                        title_y=1.0)
 
-        # fixed, so that they can stay in the kept background (log tick labels are wider)
-        plotting.fix_label_positions(self.axes, lefts=(-0.18, -0.18, -0.21), below=-0.14)
-        self.title = fig.suptitle("", fontsize=10)
+        for ax, ncol in zip(self.axes, (2, 1, 2)):  # drawn once: their entries never change
+            legend_below(ax, ncol)
+        # under the internals' legend: which values are drawn on the bottom edge
+        self.note = ax_in.text(1.0, -1.05 / (ax_in.get_position().height * height), "",
+                               transform=ax_in.transAxes, ha="right", va="top")
+        # fixed, so that they can stay in the kept background (log tick labels are wider:
+        # "0.001", where the others have at most "−7.5" or "1.25")
+        plotting.fix_label_positions(self.axes, lefts=label_lefts(self.axes, (0.4, 0.4, 0.5)),
+                                     below=-0.3 / (ax_in.get_position().height * height))
+        for marker in (*self.path_on_f[1:], *self.iterates[1:]):
+            marker.set_clip_on(False)  # a start or end on the frame is drawn whole
+        self.title = fig.suptitle("", fontsize=11, y=1 - 0.06 / height, va="top")
         lines = [line for ax in self.axes for line in ax.get_lines()]
-        places = (("upper left", "lower right", "lower left", "upper right"),  # the first is preferred
-                  ("lower right", "upper right", "center right", "lower left"),
-                  ("upper right", "lower right", "lower left", "upper left"))
-        self.live = plotting.LiveFigure(fig, lines + [self.title],
-                                        {ax.get_legend(): p for ax, p in zip(self.axes, places)})
+        self.live = plotting.LiveFigure(fig, lines + [self.title, self.note])
         self.figure = fig
 
     def show(self, trace):
         """Redraw the panels for this trace; the PNG bytes of the figure."""
-        ax_f, _, ax_in = self.axes
+        ax_f, ax_x, ax_in = self.axes
         xs = np.ravel(trace.x)
         t, fs = np.arange(len(xs)), CUBIC.f(xs)
         grid = np.linspace(*_view(xs), 200)
@@ -96,14 +160,23 @@ class AdamFigure:
         plotting.move_path(self.path_on_f, xs, fs)
         plotting.move_path(self.iterates, t, xs)
         steps = np.arange(1, trace.steps + 1)
-        internals = (np.abs(trace.m_hat), np.sqrt(trace.v_hat), trace.step_size) if trace.steps else ([],) * 3
-        for line, values in zip(ax_in.get_lines(), internals):
-            line.set_data(steps, np.ravel(values))
-        for ax in self.axes:
+        internals = ([np.ravel(np.abs(trace.m_hat)), np.ravel(np.sqrt(trace.v_hat)), np.ravel(trace.step_size)]
+                     if trace.steps else [])
+        (bottom, top), clipped = clipped_log_range(internals)
+        for line, values, marker in zip(ax_in.get_lines(), internals or ([],) * 3, self.markers):
+            line.set_data(steps, np.clip(values, bottom, None))  # below the axis: on its bottom edge
+            line.set_marker(marker if trace.steps <= FEW_STEPS else "None")  # a line of one point is not seen
+        for ax in (ax_f, ax_x):
             ax.relim()
             ax.autoscale_view()
+        ax_in.set_xlim(0, max(trace.steps, 1) + 0.5)
+        ax_in.set_ylim(bottom, top)  # bottom: the edge the clipped values lie on
+        plotting.plain_log_ticks(ax_in.yaxis, numticks=5)
+        ax_in.yaxis.set_major_formatter(FuncFormatter(short_log_label))
+        plotting.drop_minor_ticks(ax_in)
         ax_f.set_ylim(min(0.0, float(fs.min())) - 0.3, max(4.0, float(fs.max())) + 0.3)
         self.title.set_text(describe(trace))
+        self.note.set_text(clip_note(bottom, clipped))
         return self.live.png()
 
 

@@ -2,19 +2,25 @@
 difference is where ε sits: Algorithm 1 adds ε to √v̂_t, Keras adds ε̂ to √v_t, which is
 Algorithm 1 with ε_eff = ε̂ / √(1 − β₂ᵗ) (paper, end of §2).
 
-`explore_epsilon(epsilon, learning_rate, steps)` is the slider callback; its figure is built
-once and redrawn in place for each slider move (`plotting.LiveFigure`)."""
+`draw_epsilon(epsilon, learning_rate, steps)` draws the explorer's figure; it is built once,
+as wide as the notebook, and redrawn in place for each slider move (`plotting.LiveFigure`).
+Each panel's legend stands below it, so that it never hides a line."""
 
 import functools
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import display, objectives, plotting, run
 from ..optimizers import Adam
+from . import controls
+from .adam import clip_note, clipped_log_range, label_lefts, legend_below, short_log_label
 
 FORMS = ("paper Algorithm 1 (ε)", "Keras form (ε̂)")
-SMALLEST_GAP = 1e-18  # a gap of exactly 0 drawn here, on the log scale
+# The gap's log axis shows at most DECADES decades below the largest gap: a gap of exactly 0
+# (or of one rounding, 1e-16) would squash the rest into a few pixels. Smaller gaps are drawn
+# on the bottom edge, and the panel says so.
+DECADES = 6
 
 
 def paper_and_keras_traces(epsilon=1e-7, learning_rate=0.05, x0=0.001, steps=100):
@@ -37,29 +43,40 @@ class EpsilonFigure:
     relabels the largest gap and returns the figure as PNG bytes."""
 
     def __init__(self):
-        fig = plotting.live_figure(10.4, 3.5)
+        width, height = plotting.NOTEBOOK_WIDTH, 3.9
+        fig = plotting.live_figure(width, height)
+        # in inches: 0.75 for the first y label, 0.9 between the panels, 1.3 under the axes
+        # (ticks, x label, two legend rows, the note), 0.35 above
         self.ax_x, self.ax_gap = fig.subplots(1, 2, gridspec_kw=dict(
-            left=0.085, right=0.99, bottom=0.14, top=0.91, wspace=0.25))
+            left=0.75 / width, right=1 - 0.15 / width, bottom=1.3 / height, top=1 - 0.35 / height,
+            wspace=0.9 / ((width - 0.9 - 0.9) / 2)))
         for ax in (self.ax_x, self.ax_gap):  # few ticks: tick labels are most of the drawing time
             ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
         self.ax_x.yaxis.set_major_locator(MaxNLocator(5))
         self.paths = []
         for i, name in enumerate(FORMS):
             line = self.ax_x.plot([], [], color=plotting.colour(i), ls=("-", "--")[i], label=name)[0]
-            self.paths.append((line, *plotting.mark_start_end(self.ax_x, [0], [0], plotting.colour(i))))
-        plotting.label(self.ax_x, "", "step t", "x_t", legend=True, title_y=1.0)
+            path = (line, *plotting.mark_start_end(self.ax_x, [0], [0], plotting.colour(i)))
+            for marker in path[1:]:
+                marker.set_clip_on(False)  # a start or end on the frame is drawn whole
+            self.paths.append(path)
+        plotting.label(self.ax_x, "", "step t", "x_t", legend=False, title_y=1.0)
+        legend_below(self.ax_x)  # drawn once: its entries never change
 
-        self.gap = self.ax_gap.semilogy([], [], color=plotting.PALETTE["vermillion"],
+        self.gap = self.ax_gap.semilogy([], [], color=plotting.PALETTE["vermillion"], ls="-",
                                         label="|x_paper − x_Keras|")[0]
         self.largest = self.ax_gap.plot([], [], "o", color=plotting.PALETTE["black"], label="largest")[0]
+        self.largest.set_clip_on(False)
         plotting.label(self.ax_gap, "Gap between the two forms", "step t", "|difference| (log scale)",
-                       legend=True, title_y=1.0)
+                       legend=False, title_y=1.0)
+        legend_below(self.ax_gap)  # rebuilt on each update: the largest gap is in it
+        self.note = self.ax_gap.text(1.0, -1.05 / (self.ax_gap.get_position().height * height), "",
+                                     transform=self.ax_gap.transAxes, ha="right", va="top")
 
-        plotting.fix_label_positions((self.ax_x, self.ax_gap), lefts=(-0.16, -0.15))
-        changing = [*self.ax_x.get_lines(), *self.ax_gap.get_lines(), self.ax_x.title]
-        places = ("lower right", "center right", "upper left", "upper right")  # the first is preferred
-        self.live = plotting.LiveFigure(fig, changing, {self.ax_x.get_legend(): places},
-                                        rebuilt_legends=[self.ax_gap])
+        plotting.fix_label_positions((self.ax_x, self.ax_gap), lefts=label_lefts((self.ax_x, self.ax_gap), (0.5, 0.5)),
+                                     below=-0.3 / (self.ax_x.get_position().height * height))
+        changing = [*self.ax_x.get_lines(), *self.ax_gap.get_lines(), self.ax_x.title, self.note]
+        self.live = plotting.LiveFigure(fig, changing, rebuilt_legends=[self.ax_gap])
         self.figure = fig
 
     def show(self, paper, keras, epsilon):
@@ -67,17 +84,22 @@ class EpsilonFigure:
         t, paths, gap = gap_between(paper, keras)
         for path, xs in zip(self.paths, paths):
             plotting.move_path(path, t, xs)
-        self.ax_x.title.set_text(f"Iterates, ε = ε̂ = {epsilon:.0e}")
+        self.ax_x.title.set_text(f"Iterates, ε = ε̂ = {controls.readout(epsilon, scientific=True)}")
         worst = int(np.argmax(gap))
-        self.gap.set_data(t[1:], np.maximum(gap[1:], SMALLEST_GAP))
-        self.largest.set_data([worst], [max(gap[worst], SMALLEST_GAP)])
-        self.largest.set_label(f"largest: {gap[worst]:.1e} at t = {worst}")
-        for ax in (self.ax_x, self.ax_gap):
-            ax.relim()
-            ax.autoscale_view()
+        (bottom, top), clipped = clipped_log_range([gap[1:]], DECADES)
+        self.gap.set_data(t[1:], np.maximum(gap[1:], bottom))  # below the axis: on its bottom edge
+        self.gap.set_marker("o" if len(t) <= 21 else "None")  # a line of one point is not seen
+        self.largest.set_data([worst], [max(gap[worst], bottom)])
+        self.largest.set_label(f"largest: {controls.readout(gap[worst], scientific=True)} at t = {worst}")
+        self.ax_x.relim()
+        self.ax_x.autoscale_view()
+        self.ax_gap.set_xlim(0, max(t[-1], 1) + 0.5)
+        self.ax_gap.set_ylim(bottom, top)
         plotting.drop_minor_ticks(self.ax_gap)
         plotting.plain_log_ticks(self.ax_gap.yaxis)
-        self.ax_gap.legend(loc="best", fontsize=8)
+        self.ax_gap.yaxis.set_major_formatter(FuncFormatter(short_log_label))
+        legend_below(self.ax_gap)
+        self.note.set_text(clip_note(bottom, clipped))
         return self.live.png()
 
 
