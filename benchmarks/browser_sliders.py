@@ -1,6 +1,7 @@
 """How live the explorers feel in a real browser: for every slider, dropdown and toggle of
-every explorer (ipywidgets `interact`) in the course's notebooks, the time from a learner's
-input to the explorer's new figure in the page, and the frame rate while a handle is dragged.
+every explorer (`controls.explore(draw, ...)`, a box with the CSS class adam-teach-explorer;
+also an older ipywidgets `interact`) in the course's notebooks, the time from a learner's input
+to the explorer's new figure in the page, and how closely the figure follows a dragged handle.
 
     python benchmarks/browser_sliders.py                       # every notebook with an explorer
     python benchmarks/browser_sliders.py --notebooks 05 09     # a subset
@@ -14,20 +15,23 @@ dropdown or a multiple selection, clicks for a toggle). The kernel and the brows
 this machine, as they do on a learner's laptop.
 
 Each change is timed inside the page. A capture listener on `window` for the input event
-that makes the widget send its value (keydown, mousedown of a click on the track, mouseup
-ending a drag, change of a <select>, click of a toggle) takes `performance.now()` and, in
-that same task, starts a MutationObserver on the explorer's output area; the latency is
-`performance.now()` in the observer's callback that first sees a new figure there (an <img>
-that is a new element or has a new src). "shown" is the time until that image is decoded
-and the next animation frame starts. A change that brings no figure within --timeout
-seconds is recorded as a timeout (then its late figure, if any, is waited for, so that it
-cannot be taken for the next change's). A change that does not move the control (a key
-press at the end of the range) is not counted and another is made.
+that makes the widget send its value (keydown, mousedown of a click on the track or of a
+drag of the handle, change of a <select>, click of a toggle) takes `performance.now()` and,
+in that same task, starts a MutationObserver on the explorer; the latency is
+`performance.now()` in the observer's callback that first sees a new figure there (the
+explorer's <img> with a new src; for `interact`, a new <img> in its output area). "shown" is
+the time until that image is decoded and the next animation frame starts. A change that
+brings no figure within --timeout seconds is recorded as a timeout (then its late figure, if
+any, is waited for, so that it cannot be taken for the next change's). A change that does not
+move the control (a key press at the end of the range) is not counted and another is made.
 
-For each slider one more drag of --drag-seconds moves the handle to and fro:
-requestAnimationFrame callbacks are counted from its mousedown to its mouseup (the drag's
-frames per second and its longest frame), and the figures that appear during it and after
-its release (the course's sliders have continuous_update=False: none during, one after).
+For each slider one more drag of --drag-seconds moves the handle to and fro. The explorers'
+sliders send their value while they are dragged (continuous_update=True; ipywidgets sends at
+most one value per kernel round trip, the latest), so the figure should follow the hand:
+recorded are the new figures that appear while the mouse button is down (their number, per
+second, and the longest time without one, from the mousedown to the mouseup), the time from
+the last mouse move to the last new figure (the figure of where the hand stopped), and the
+animation frames of the page during the drag (frames per second, longest frame).
 
 Each control is put back to its first value afterwards (typed into the slider's readout,
 or a click on the track for a slider without an editable readout), so that every control
@@ -62,11 +66,17 @@ NOTEBOOK_TIMEOUT_MS = 900_000  # open a notebook and run all its cells (a loaded
 LATE_FIGURE_S = 120  # how long a timed-out change's figure is still waited for
 PACKAGES = ("jupyterlab", "ipywidgets", "jupyterlab_widgets", "ipykernel", "matplotlib", "playwright")
 SLIDER_PLAN = ("key", "key", "track", "key", "drag")  # the kinds of change, in turn
+QUIET_MS = 1000  # after a drag, no new figure for this long (and an idle kernel): the figure has settled
+# An explorer on the page, and the code that makes one in a notebook cell (its first argument,
+# the draw function or callback, names it).
+EXPLORERS = ".adam-teach-explorer, .widget-interact"
+EXPLORER_CALL = re.compile(r"(?<![\w.])(?:controls\.)?explore\(\s*([A-Za-z_][\w.]*)|\binteract\(\s*([A-Za-z_][\w.]*)")
 
 # Installed in each page. `arm(root, trigger)` waits for the next `trigger` event anywhere in
-# the page; in its capture listener it takes t0 and starts watching root's output area, and
-# records every new figure after that (ms since t0). With drag = true it also counts
-# animation frames and mouse moves from that event (mousedown) until the next mouseup.
+# the page; in its capture listener it takes t0 and starts watching the explorer (for an
+# interact, its output area), and records every new figure after that (ms since t0). With
+# drag = true it also counts animation frames and mouse moves from that event (mousedown)
+# until the next mouseup, and notes the time of the last move.
 MEASURE_JS = r"""
 () => {
   if (window.__sliderBench) return;
@@ -74,7 +84,7 @@ MEASURE_JS = r"""
   window.__sliderBench = {
     state: null,
     output(root) {
-      return root.querySelector(':scope > .widget-output') || root.querySelector('.widget-output');
+      return root.querySelector(':scope > .widget-output') || root;  // an explorer: its own <img>
     },
     disarm() {
       const s = this.state;
@@ -87,7 +97,7 @@ MEASURE_JS = r"""
       this.disarm();
       const output = this.output(root);
       let previous = images(output).map(img => ({img, src: img.src}));
-      const s = {trigger, drag, t0: null, tUp: null, events: [], frames: [], moves: 0,
+      const s = {trigger, drag, t0: null, tUp: null, tMove: null, events: [], frames: [], moves: 0,
                  listeners: [], observer: null, stopped: false};
       this.state = s;
       const check = () => {
@@ -122,7 +132,9 @@ MEASURE_JS = r"""
         }
       });
       if (drag) {
-        listen('mousemove', () => { if (s.t0 !== null && s.tUp === null) s.moves += 1; });
+        listen('mousemove', () => {
+          if (s.t0 !== null && s.tUp === null) { s.moves += 1; s.tMove = performance.now(); }
+        });
         listen('mouseup', () => { if (s.t0 !== null && s.tUp === null) s.tUp = performance.now(); });
       }
     },
@@ -130,6 +142,9 @@ MEASURE_JS = r"""
       const s = this.state;
       if (!s) return null;
       return {t0: s.t0, dragMs: s.tUp === null || s.t0 === null ? null : s.tUp - s.t0,
+              lastMoveMs: s.tMove === null || s.t0 === null ? null : s.tMove - s.t0,
+              sinceLastFigureMs: performance.now() - (s.events.length ? s.t0 + s.events[s.events.length - 1].ms
+                                                                     : (s.tUp || s.t0 || 0)),
               events: s.events, frames: s.frames.map(f => f - s.t0), moves: s.moves};
     },
   };
@@ -138,8 +153,10 @@ MEASURE_JS = r"""
 
 FIRST_FIGURE_SHOWN = """() => { const r = window.__sliderBench.report();
     return r && r.events.length > 0 && r.events[0].shownMs !== null; }"""
-FIGURE_AFTER_RELEASE_SHOWN = """() => { const r = window.__sliderBench.report();
-    return r && r.dragMs !== null && r.events.some(e => !e.duringDrag && e.shownMs !== null); }"""
+# After a drag's release: no new figure for QUIET_MS and the last one shown.
+DRAG_SETTLED = """quietMs => { const r = window.__sliderBench.report();
+    return r && r.dragMs !== null && r.sinceLastFigureMs >= quietMs &&
+           (r.events.length === 0 || r.events[r.events.length - 1].shownMs !== null); }"""
 
 
 # ---------------------------------------------------------------- the controls of an explorer
@@ -152,7 +169,9 @@ CONTROL_KINDS = (("slider", "widget-slider"), ("dropdown", "widget-dropdown"),
 def controls(explorer):
     """[(kind, label, locator)] of the explorer's controls, in the order they stand."""
     found = []
-    children = explorer.locator(":scope > *")  # (a SelectionSlider lacks the class jupyter-widgets)
+    # Its children, and those of a box among them (a row of controls); a SelectionSlider
+    # lacks the class jupyter-widgets, so no class is required here.
+    children = explorer.locator(":scope > :not(.widget-box), :scope > .widget-box > *")
     described = children.evaluate_all("""els => els.map(e => [[...e.classList],
         (e.querySelector('.widget-label') || {}).textContent || e.textContent || ''])""")
     for index, (classes, label) in enumerate(described):
@@ -163,12 +182,15 @@ def controls(explorer):
 
 
 def explorer_name(explorer, index):
-    """The callback given to interact(...) in the explorer's cell, else "explorer N"."""
+    """The draw function given to controls.explore(...) (or the callback given to
+    interact(...)) in the explorer's cell, else "explorer N"."""
     source = explorer.evaluate("""e => { const cell = e.closest('.jp-Cell');
         const input = cell && cell.querySelector('.jp-InputArea');
-        return input ? input.textContent : ''; }""")
-    match = re.search(r"interact\(\s*([A-Za-z_][\w.]*)", source)
-    return match.group(1) if match else f"explorer {index + 1}"
+        if (!input) return '';
+        const lines = [...input.querySelectorAll('.cm-line')];  // CodeMirror: one element a line
+        return lines.length ? lines.map(l => l.textContent).join('\\n') : input.textContent; }""")
+    match = EXPLORER_CALL.search(source)
+    return (match.group(1) or match.group(2)) if match else f"explorer {index + 1}"
 
 
 def control_value(kind, control):
@@ -225,7 +247,7 @@ def track_change(page, control, rng):
 
 def drag_change(page, control, rng):
     """A drag of the handle by a quarter to a half of the track, in 5 moves, towards the side
-    with room."""
+    with room; timed from its mousedown (the slider sends values while it is dragged)."""
     track = track_box(control)
     x, y = handle_centre(control)
     distance = track["width"] * rng.uniform(0.25, 0.5)
@@ -241,7 +263,7 @@ def drag_change(page, control, rng):
         for step in range(1, 6):
             page.mouse.move(x + dx * step / 5, y)
         page.mouse.up()
-    return "mouseup", f"drag by {dx / track['width']:+.0%} of the track", drag
+    return "mousedown", f"drag by {dx / track['width']:+.0%} of the track", drag
 
 
 def option_change(page, control, kind, rng):
@@ -359,7 +381,8 @@ def timed_change(page, explorer, kind, control, change, timeout_s):
 
 def timed_drag(page, explorer, control, seconds, timeout_s):
     """Drag the handle to and fro for `seconds`, ending a fifth of the track from where it
-    started; frames and figures counted in the page."""
+    started, then wait until the figure has settled; frames, mouse moves and figures counted
+    in the page. Figure times are ms since the mousedown."""
     track = track_box(control)
     x0, y = handle_centre(control)
     sign = 1 if track["x"] + track["width"] - x0 >= x0 - track["x"] else -1
@@ -374,22 +397,52 @@ def timed_drag(page, explorer, control, seconds, timeout_s):
     page.mouse.move(x0 + amplitude * 0.6, y)
     page.mouse.up()
     after = control_value("slider", control)
-    arrived = after == before or wait_in_page(page, FIGURE_AFTER_RELEASE_SHOWN, timeout_s)
-    if not arrived:
-        wait_in_page(page, FIGURE_AFTER_RELEASE_SHOWN, LATE_FIGURE_S)
-    settle(page, LATE_FIGURE_S)
+    settled = wait_for_drag_to_settle(page, timeout_s) or wait_for_drag_to_settle(page, LATE_FIGURE_S)
     report = page.evaluate("() => window.__sliderBench.report()")
     page.evaluate("() => window.__sliderBench.disarm()")
+    return drag_summary(report, before, after, settled)
+
+
+def wait_for_drag_to_settle(page, timeout_s):
+    """True once no new figure has come for QUIET_MS, the last one is shown and the kernel is
+    idle (a value still waiting in the browser is sent as soon as the kernel answers)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    deadline = time.monotonic() + timeout_s
+    while (left := deadline - time.monotonic()) > 0:
+        if not wait_in_page(page, f"() => ({DRAG_SETTLED})({QUIET_MS})", left):
+            return False
+        with contextlib.suppress(PlaywrightTimeout):
+            bs.wait_for_kernel_idle(page, max(1.0, deadline - time.monotonic()) * 1000)
+            page.wait_for_timeout(200)
+            if page.evaluate(f"() => ({DRAG_SETTLED})({QUIET_MS})"):
+                return True
+    return False
+
+
+def drag_summary(report, before, after, settled):
+    """The drag's figures and frames, from the page's report."""
     drag_ms, frames = report["dragMs"], report["frames"]
     gaps = [b - a for a, b in zip([0.0] + frames, frames + [drag_ms or 0.0])]
-    during = [e for e in report["events"] if e["duringDrag"]]
-    after_release = [e for e in report["events"] if not e["duringDrag"]]
+    times = [e["ms"] for e in report["events"]]
+    during = [e["ms"] for e in report["events"] if e["duringDrag"]]
+    # The longest stretch of the drag without a new figure (mousedown, figures, mouseup).
+    figure_gaps = [b - a for a, b in zip([0.0] + during, during + [drag_ms])] if drag_ms else []
+    last_move = report["lastMoveMs"]
     return {"before": before, "after": after, "drag_ms": drag_ms, "frames": len(frames),
             "fps": len(frames) / drag_ms * 1e3 if drag_ms else None,
             "longest_frame_ms": max(gaps) if frames else None, "mouse_moves": report["moves"],
-            "figures_during_drag": len(during), "figures_after_release": len(after_release),
-            "release_to_figure_ms": after_release[0]["ms"] - drag_ms if after_release and drag_ms else None,
-            "timed_out": not arrived}
+            "figure_ms": times, "figures_during_drag": len(during),
+            "figures_after_release": len(times) - len(during),
+            "figures_per_s": len(during) / drag_ms * 1e3 if drag_ms else None,
+            "first_figure_ms": during[0] if during else None,
+            "figure_intervals_ms": [b - a for a, b in zip(during, during[1:])],
+            "max_gap_ms": max(figure_gaps) if figure_gaps else None,
+            # > 0: the last figure came after the hand stopped, this much later; < 0: the
+            # last moves brought no new value (same readout), so no figure was due.
+            "last_move_to_last_figure_ms": times[-1] - last_move if times and last_move is not None else None,
+            "release_to_last_figure_ms": times[-1] - drag_ms if times and drag_ms else None,
+            "timed_out": not settled or (after != before and not times)}
 
 
 def measure_control(page, explorer, kind, control, trials=15, timeout_s=10.0, drag_seconds=1.5,
@@ -444,34 +497,27 @@ def summarise(changes, drag, wanted):
                        max_ms=max(latencies), median_shown_ms=statistics.median(shown))
         summary.update({key: "timeout" for key, value in summary.items() if value == math.inf})
     if drag:
-        summary.update(drag_fps=drag["fps"], longest_frame_ms=drag["longest_frame_ms"],
-                       figures_during_drag=drag["figures_during_drag"],
-                       figures_after_release=drag["figures_after_release"])
+        summary.update({key: drag[key] for key in (
+            "fps", "longest_frame_ms", "figures_during_drag", "figures_after_release", "figures_per_s",
+            "max_gap_ms", "last_move_to_last_figure_ms")}, drag_fps=drag["fps"])
     return summary
 
 
 # ---------------------------------------------------------------- notebooks and the server
 
+def explorer_cell_count(path):
+    """How many code cells of the notebook make an explorer (controls.explore or interact)."""
+    import nbformat
+
+    return sum(cell.cell_type == "code" and bool(EXPLORER_CALL.search(cell.source))
+               for cell in nbformat.read(path, 4).cells)
+
+
 def explorer_notebooks(patterns=None):
-    """The notebooks with an interact(...) cell (their names, sorted), or those whose names
-    start with one of `patterns` ("05", "09_training")."""
-    import nbformat
-
-    names = []
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        if patterns and not any(path.name.startswith(p) for p in patterns):
-            continue
-        cells = nbformat.read(path, 4).cells
-        if any(cell.cell_type == "code" and re.search(r"\binteract\(", cell.source) for cell in cells):
-            names.append(path.name)
-    return names
-
-
-def interact_cell_count(name):
-    import nbformat
-
-    return sum(cell.cell_type == "code" and bool(re.search(r"\binteract\(", cell.source))
-               for cell in nbformat.read(ROOT / "notebooks" / name, 4).cells)
+    """The notebooks with an explorer cell (their names, sorted), or those whose names start
+    with one of `patterns` ("05", "09_training")."""
+    return [path.name for path in sorted((ROOT / "notebooks").glob("*.ipynb"))
+            if (not patterns or any(path.name.startswith(p) for p in patterns)) and explorer_cell_count(path)]
 
 
 def measure_notebook(context, server, name, args, log):
@@ -483,11 +529,12 @@ def measure_notebook(context, server, name, args, log):
         bs.open_notebook(page, server, name, NOTEBOOK_TIMEOUT_MS)
         bs.run_all_cells(page, NOTEBOOK_TIMEOUT_MS)
         result["run_all_s"] = time.monotonic() - start
-        expected = interact_cell_count(name)
-        page.wait_for_selector(".widget-interact .widget-output img", timeout=NOTEBOOK_TIMEOUT_MS)
-        explorers = page.locator(".widget-interact")
+        expected = explorer_cell_count(ROOT / "notebooks" / name)
+        page.wait_for_selector(".adam-teach-explorer > img, .widget-interact .widget-output img",
+                               timeout=NOTEBOOK_TIMEOUT_MS)
+        explorers = page.locator(EXPLORERS)
         if explorers.count() != expected:
-            result["error"] = f"{explorers.count()} interact widgets on the page, {expected} in the notebook"
+            result["error"] = f"{explorers.count()} explorers on the page, {expected} explorer cells in the notebook"
         install(page)
         for e in range(explorers.count()):
             explorer = explorers.nth(e)
@@ -502,7 +549,8 @@ def measure_notebook(context, server, name, args, log):
                 entry["controls"].append(measured)
                 s = measured["summary"]
                 log(f"    {s['trials']} changes, {s['timeouts']} timeouts, median {_ms(s['median_ms'])} ms, "
-                    f"max {_ms(s['max_ms'])} ms" + (f", drag {s['drag_fps']:.0f} fps" if s.get("drag_fps") else ""))
+                    f"max {_ms(s['max_ms'])} ms" + (f", drag {s['drag_fps']:.0f} fps, {s['figures_during_drag']} "
+                                                    f"figures during it" if s.get("drag_fps") else ""))
         result["widget_errors"] = bs.visible_widget_errors(page)
     except Exception as error:  # record it and go on with the next notebook
         result["error"] = f"{type(error).__name__}: {error}"[:2000]
@@ -579,7 +627,8 @@ def stop_everything(server):
 # ---------------------------------------------------------------- report
 
 COLUMNS = ("notebook", "explorer", "control", "trials", "timeouts", "median ms", "p90 ms", "max ms",
-           "median shown ms", "drag fps", "longest frame ms", "figures during / after drag")
+           "median shown ms", "drag fps", "longest frame ms", "figures during drag", "figures/s in drag",
+           "max gap in drag ms", "last move to last figure ms")
 
 
 def rows(results):
@@ -593,7 +642,14 @@ def rows(results):
                        *(_ms(s[key], timeout_s) for key in ("median_ms", "p90_ms", "max_ms", "median_shown_ms")),
                        "-" if not drag or drag["fps"] is None else f"{drag['fps']:.0f}",
                        "-" if not drag or drag["longest_frame_ms"] is None else f"{drag['longest_frame_ms']:.0f}",
-                       "-" if not drag else f"{drag['figures_during_drag']} / {drag['figures_after_release']}")
+                       "-" if not drag else str(drag["figures_during_drag"]),
+                       _number(drag, "figures_per_s", "{:.1f}"), _number(drag, "max_gap_ms"),
+                       _number(drag, "last_move_to_last_figure_ms"))
+
+
+def _number(drag, key, form="{:.0f}"):
+    """A drag's measurement for the table ("-" for none or no drag)."""
+    return "-" if not drag or drag.get(key) is None else form.format(drag[key])
 
 
 def markdown(results):
@@ -651,7 +707,7 @@ def main(argv=None):
     args = parse_arguments(argv)
     names = explorer_notebooks(args.notebooks)
     if not names:
-        sys.exit(f"no notebook with an interact(...) cell matches {args.notebooks}")
+        sys.exit(f"no notebook with an explorer (controls.explore or interact) cell matches {args.notebooks}")
     executable = bs.find_chromium()
     if executable is None:
         sys.exit(bs.INSTALL_HINT)

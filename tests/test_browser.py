@@ -142,7 +142,9 @@ def test_the_slider_benchmark_times_real_figure_changes(chromium, servers):
     """benchmarks/browser_sliders.py's measuring code on one slider (notebook 01's α), three
     changes (two key presses, a click on the track): three finite positive latencies, each
     to a new figure unlike the one before, and the explorer's figure in the end is not the
-    one it started with, so that the benchmark cannot silently time nothing."""
+    one it started with, so that the benchmark cannot silently time nothing; then a drag of
+    the handle, during which new figures appear (the explorer's sliders send values while
+    they are dragged) and after which the figure settles."""
     spec = importlib.util.spec_from_file_location("browser_sliders", bs.REPO / "benchmarks" / "browser_sliders.py")
     benchmark = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(benchmark)
@@ -160,7 +162,7 @@ def test_the_slider_benchmark_times_real_figure_changes(chromium, servers):
             bs.figure_sources(explorer)
 
         measured = benchmark.measure_control(page, explorer, kind, alpha, trials=3, timeout_s=TIMEOUT_MS / 1000,
-                                             drag_seconds=0, restore=False)
+                                             drag_seconds=1.5, restore=False)
         changes = measured["changes"]
         assert (kind, len(changes)) == ("slider", 3), (kind, changes)
         assert [change["trigger"] for change in changes] == ["keydown", "keydown", "mousedown"]
@@ -171,5 +173,10 @@ def test_the_slider_benchmark_times_real_figure_changes(chromium, servers):
         assert changes[-1]["after"] != first_value
         assert bs.figure_sources(explorer) != first_figure, "the explorer still shows its first figure"
         assert measured["summary"]["trials"] == 3 and measured["summary"]["max_ms"] == max(latencies)
+        drag = measured["drag"]
+        assert not drag["timed_out"] and drag["after"] != drag["before"], drag
+        assert drag["figures_during_drag"] >= 1 and 0 < drag["first_figure_ms"] < drag["drag_ms"], drag
+        assert drag["figures_per_s"] > 0 and 0 < drag["max_gap_ms"] <= drag["drag_ms"], drag
+        assert measured["summary"]["figures_during_drag"] == drag["figures_during_drag"]
     finally:
         context.close()
