@@ -470,3 +470,27 @@ def test_the_measurement_rejects_bad_input():
         compare.best_learning_rate("LBFGS", ROTATED)
     assert compare.steps_until_most_reach(SGD(1.0), ROTATED, circle(), max_steps=50) == np.inf  # diverges
     assert compare.steps_until_most_reach(SGD(0.01), ROTATED, circle() * 1e-5) == 0  # already there
+
+
+# --- the comparison explorer's runs -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("surface", ["Rosenbrock", "saddle", "ill-conditioned bowl", "rotated bowl"])
+def test_the_comparison_explorers_runs_are_run_paths_runs_bit_for_bit(surface):
+    """compare.explorer_run (a leaner loop, the finite check made at the end) and the first
+    steps of a kept run (the steps slider moved down) are the runs run_paths makes, diverged
+    ones included."""
+    from adam_teach.explorers import compare
+
+    diverged = 0
+    for name in compare.OPTIMIZERS:
+        for learning_rate, noise in [(1e-4, 0.0), (0.01, 1.5), (0.1, 0.0), (3.0, 0.5)]:
+            lean = compare.explorer_run(surface, name, learning_rate, noise, 200)
+            for steps in (0, 7, 200):
+                full = compare.run_paths(surface, {name: learning_rate}, noise, steps=steps)[name]
+                shown = compare.first_steps(lean, steps)
+                assert shown.diverged == full.diverged and shown.steps == full.steps
+                for field in ("x", "f", "grad"):
+                    np.testing.assert_array_equal(getattr(shown, field), getattr(full, field), strict=True)
+            diverged += lean.diverged
+    assert diverged > 0  # α = 3 throws SGD and momentum out

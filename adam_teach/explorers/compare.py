@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from .. import display, objectives, plotting, run, validation
+from ..trace import Trace
 from ..noisy import with_gradient_noise
 from ..optimizers import SGD, Adam, Momentum, RMSprop
 from . import controls
@@ -296,12 +297,64 @@ def _compare_figure(surface):
     return CompareFigure(surface)
 
 
-@functools.lru_cache(maxsize=512)
+def explorer_run(surface, name, learning_rate, noise=0.0, steps=None, seed=0):
+    """One optimiser's run as run_paths makes it (same start, same noise seed, the same
+    numbers bit for bit; tests/test_rotated_bowl.py checks it), for the explorer: the loop
+    only steps and keeps x, f and the gradient, and the check that they are finite is made
+    for all steps at once at the end. As in `run`, the run stops at the first iterate where
+    x, f or the gradient is not finite (diverged). The Trace has no internals."""
+    objective, start, default_steps = SURFACES[validation.one_of("surface", surface, SURFACES)]
+    steps = validation.step_count("steps", default_steps if steps is None else steps)
+    optimizer = OPTIMIZERS[validation.one_of("optimizer", name, OPTIMIZERS)](learning_rate)
+    grad, f = with_gradient_noise(objective, noise, seed).grad, objective.f
+    x = validation.finite_point("x0", start, optimizer.dtype)
+    state = optimizer.init(x)
+    g = np.asarray(grad(x), dtype=optimizer.dtype)
+    xs, fs, gs = [x], [f(x)], [g]
+    with np.errstate(all="ignore"):  # a diverging run overflows
+        for _ in range(steps):
+            x, state, _ = optimizer.step(x, g, state)
+            g = np.asarray(grad(x), dtype=optimizer.dtype)
+            xs.append(x)
+            fs.append(f(x))
+            gs.append(g)
+    xs, fs, gs = np.array(xs), np.array(fs), np.array(gs)
+    finite = np.isfinite(xs).all(axis=1) & np.isfinite(fs) & np.isfinite(gs).all(axis=1)
+    if finite.all():
+        return Trace(optimizer, objective, xs, fs, gs)
+    kept = int(np.argmin(finite))  # the first iterate that is not finite (x0 is)
+    return Trace(optimizer, objective, xs[:kept], fs[:kept], gs[:kept], diverged=True)
+
+
+def first_steps(trace, steps):
+    """The Trace of the same run stopped after `steps` steps: a prefix of `trace` (a run of
+    at least that many steps, or one that diverged earlier, when it is returned as it is)."""
+    if trace.steps < steps:
+        if not trace.diverged:
+            raise ValueError(f"a run of {trace.steps} steps has no first {steps} steps")
+        return trace
+    return Trace(trace.optimizer, trace.objective, trace.x[:steps + 1], trace.f[:steps + 1],
+                 trace.grad[:steps + 1])
+
+
+_KEPT_RUNS = {}  # (surface, name, α, noise) -> the run of the most steps asked so far
+_KEPT_LIMIT = 256
+
+
 def _explorer_run(surface, name, learning_rate, noise, steps):
-    """One optimiser's run for the explorer, kept by its arguments: a slider move that changes
-    neither these nor the surface (choosing the optimisers shown) runs nothing again. The
-    same run as run_paths gives (same start, same noise seed)."""
-    return run_paths(surface, {name: learning_rate}, noise, steps=steps)[name]
+    """One optimiser's run for the explorer, kept by its arguments: a slider move that leaves
+    them as they are (choosing the optimisers shown) runs nothing again, and one that only
+    asks for fewer steps (the steps slider, down) shows the first steps of the kept run,
+    which are those of a run of that many steps (the same start and noise)."""
+    steps = SURFACES[surface].steps if steps is None else steps
+    key = surface, name, learning_rate, noise
+    kept = _KEPT_RUNS.pop(key, None)  # put back last: the most recently used is kept longest
+    if kept is None or (kept.steps < steps and not kept.diverged):
+        kept = explorer_run(surface, name, learning_rate, noise, steps)
+    _KEPT_RUNS[key] = kept
+    if len(_KEPT_RUNS) > _KEPT_LIMIT:
+        del _KEPT_RUNS[next(iter(_KEPT_RUNS))]
+    return first_steps(kept, steps)
 
 
 def draw_compare(surface="Rosenbrock", optimizers=("SGD", "Momentum", "RMSprop", "Adam"),
