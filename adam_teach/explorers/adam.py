@@ -63,7 +63,20 @@ def clipped_log_range(series, decades=DECADES, margin=10**0.15):
     top = float(positive.max())
     bottom = max(float(positive.min()) / margin, top * 10.0**-decades)
     bottom = min(bottom, top / 100)  # two decades at least: ticks at 1, 2 and 5 times powers of ten
-    return (bottom, top * margin), bool(np.any(values < bottom))
+    # on quarter decades: a small change of the data keeps the limits, so the live figure
+    # copies the ticks back instead of drawing them again
+    bottom, top = (10.0 ** (rounding(np.log10(value) * 4) / 4)
+                   for value, rounding in ((bottom, np.floor), (top * margin, np.ceil)))
+    return (bottom, top), bool(np.any(values < bottom))
+
+
+def snap_limits(ax, axis="y", fraction=0.1):
+    """Widen an axis' limits to multiples of a tenth of the power of ten below their span:
+    a small change of the data keeps them (and the live figure copies the ticks back)."""
+    low, high = ax.get_ylim() if axis == "y" else ax.get_xlim()
+    step = 10.0 ** np.floor(np.log10(max(high - low, 1e-12))) * fraction
+    limits = np.floor(low / step) * step, np.ceil(high / step) * step
+    ax.set_ylim(*limits) if axis == "y" else ax.set_xlim(*limits)
 
 
 def short_log_label(value, _position=None):
@@ -169,6 +182,7 @@ class AdamFigure:
         for ax in (ax_f, ax_x):
             ax.relim()
             ax.autoscale_view()
+        snap_limits(ax_x)
         ax_in.set_xlim(0, max(trace.steps, 1) + 0.5)
         ax_in.set_ylim(bottom, top)  # bottom: the edge the clipped values lie on
         plotting.plain_log_ticks(ax_in.yaxis, numticks=5)

@@ -14,7 +14,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from .. import display, objectives, plotting, run
 from ..optimizers import Adam
 from . import controls
-from .adam import clip_note, clipped_log_range, label_lefts, legend_below, short_log_label
+from .adam import clip_note, clipped_log_range, label_lefts, legend_below, short_log_label, snap_limits
 
 FORMS = ("paper Algorithm 1 (ε)", "Keras form (ε̂)")
 # The gap's log axis shows at most DECADES decades below the largest gap: a gap of exactly 0
@@ -67,16 +67,19 @@ class EpsilonFigure:
                                         label="|x_paper − x_Keras|")[0]
         self.largest = self.ax_gap.plot([], [], "o", color=plotting.PALETTE["black"], label="largest")[0]
         self.largest.set_clip_on(False)
+        self.largest.set_label("largest: 8.8e-10 at t = 500")  # as wide as its label gets
         plotting.label(self.ax_gap, "Gap between the two forms", "step t", "|difference| (log scale)",
                        legend=False, title_y=1.0)
-        legend_below(self.ax_gap)  # rebuilt on each update: the largest gap is in it
+        # under the panel, its second entry retitled on each update (the largest gap)
+        self.gap_legend = legend_below(self.ax_gap)
         self.note = self.ax_gap.text(1.0, -1.05 / (self.ax_gap.get_position().height * height), "",
                                      transform=self.ax_gap.transAxes, ha="right", va="top")
 
         plotting.fix_label_positions((self.ax_x, self.ax_gap), lefts=label_lefts((self.ax_x, self.ax_gap), (0.5, 0.5)),
                                      below=-0.3 / (self.ax_x.get_position().height * height))
-        changing = [*self.ax_x.get_lines(), *self.ax_gap.get_lines(), self.ax_x.title, self.note]
-        self.live = plotting.LiveFigure(fig, changing, rebuilt_legends=[self.ax_gap])
+        changing = [*self.ax_x.get_lines(), *self.ax_gap.get_lines(), self.ax_x.title, self.note,
+                    self.gap_legend]
+        self.live = plotting.LiveFigure(fig, changing)
         self.figure = fig
 
     def show(self, paper, keras, epsilon):
@@ -91,14 +94,15 @@ class EpsilonFigure:
         self.gap.set_marker("o" if len(t) <= 21 else "None")  # a line of one point is not seen
         self.largest.set_data([worst], [max(gap[worst], bottom)])
         self.largest.set_label(f"largest: {controls.readout(gap[worst], scientific=True)} at t = {worst}")
+        self.gap_legend.get_texts()[1].set_text(self.largest.get_label())
         self.ax_x.relim()
         self.ax_x.autoscale_view()
+        snap_limits(self.ax_x)
         self.ax_gap.set_xlim(0, max(t[-1], 1) + 0.5)
         self.ax_gap.set_ylim(bottom, top)
         plotting.drop_minor_ticks(self.ax_gap)
         plotting.plain_log_ticks(self.ax_gap.yaxis)
         self.ax_gap.yaxis.set_major_formatter(FuncFormatter(short_log_label))
-        legend_below(self.ax_gap)
         self.note.set_text(clip_note(bottom, clipped))
         return self.live.png()
 
