@@ -1,16 +1,18 @@
 """The static site (`make html`, adam_teach.site): built from the notebooks' stored outputs
 with nbconvert, one page per notebook with its figures, an index with the syllabus."""
 
+import base64
 import html
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from adam_teach import site
+from adam_teach import display, plotting, site
 
 REPO = Path(__file__).resolve().parents[1]
 SECTIONS = ("notebooks", "exercises", "solutions")
@@ -48,6 +50,77 @@ def test_every_notebook_has_a_page_with_its_figures(built, section, path):
     text = page.read_text(encoding="utf-8")
     assert len(EMBEDDED_PNG.findall(text)) >= png_outputs(path)
     assert 'href="../index.html"' in text
+
+
+NBCONVERT_DEFAULT_ALT = "No description has been provided for this image"
+
+
+class Images(HTMLParser):
+    """The attributes of every <img> of a page, in order, their values unescaped."""
+
+    def __init__(self, text):
+        super().__init__()
+        self.images = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def stored_figures(path):
+    """The metadata of each PNG output of a notebook, in order: alt, width, height."""
+    nb = nbformat.read(path, as_version=4)
+    return [output.get("metadata", {}).get("image/png", {}) for cell in nb.cells
+            for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
+
+
+@pytest.mark.parametrize("section, path", course_notebooks(), ids=lambda v: getattr(v, "name", v))
+def test_every_image_says_what_it_shows(built, section, path):
+    """Each figure of a page carries, as its alt text, the description stored with that figure
+    (made from its titles, axis labels and legend by display.alt_text), and its displayed
+    size; never nbconvert's "No description has been provided for this image"."""
+    images = Images((built / section / f"{path.stem}.html").read_text(encoding="utf-8")).images
+    for image in images:
+        assert image.get("alt", "").strip(), f"{path.name}: an image without alt text"
+        assert image["alt"] != NBCONVERT_DEFAULT_ALT, f"{path.name}: a figure without a stored description"
+    figures = [image for image in images if image.get("src", "").startswith("data:image/png")]
+    stored = stored_figures(path)
+    assert len(figures) == len(stored)
+    for number, (image, metadata) in enumerate(zip(figures, stored), start=1):
+        assert image["alt"] == metadata.get("alt"), f"{path.name}, figure {number}: alt is not its description"
+        assert image["alt"] != "A figure.", f"{path.name}, figure {number}: a figure with no title or labels"
+        assert (image.get("width"), image.get("height")) == (str(metadata["width"]), str(metadata["height"]))
+
+
+def test_alt_text_is_the_figures_own_description_escaped(tmp_path):
+    """A figure drawn as the course draws it: the page's <img> has the figure's title, axis
+    labels and legend in its alt text (quotes and < > & escaped, read back intact), and the
+    figure's displayed size."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    fig, ax = plotting.subplots(width=5, height=3)
+    ax.plot([0, 1, 2], [3, 1, 2], **plotting.optimizer_style("Adam"), label='Adam "α < 1 & β"')
+    ax.plot([0, 1, 2], [2, 2, 1], **plotting.optimizer_style("SGD"), label="SGD")
+    plotting.label(ax, "Loss <of> two runs", "step t", "f(x_t) & more")
+    png, metadata = display.figure_png(fig)
+    plotting.plt.close(fig)
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook()
+    output = nbformat.v4.new_output("display_data", data={"image/png": base64.b64encode(png).decode()},
+                                    metadata={"image/png": metadata})
+    nb.cells = [nbformat.v4.new_markdown_cell("# 01 · A figure\n\nEstimated time: 5 minutes"),
+                nbformat.v4.new_code_cell("show()", outputs=[output])]
+    nbformat.write(nb, tmp_path / "notebooks" / "01_figure.ipynb")
+    site.build_site(tmp_path, tmp_path / "out")
+    text = (tmp_path / "out" / "notebooks" / "01_figure.html").read_text(encoding="utf-8")
+    image, = Images(text).images
+    for part in ("Loss <of> two runs", "step t", "f(x_t) & more", 'Adam "α < 1 & β"', "SGD"):
+        assert part in image["alt"], (part, image["alt"])
+    assert image["alt"] == metadata["alt"]
+    assert (image["width"], image["height"]) == (str(metadata["width"]), str(metadata["height"]))
+    assert 'alt="Loss <of>' not in text  # escaped in the HTML source
 
 
 def test_figures_are_there_to_see():
