@@ -90,8 +90,9 @@ class GradientDescentFigure:
         plotting.label(self.over_time, "", "step t", "$x_t$", loc="upper right", title_y=1.0)
 
         plotting.fix_label_positions((self.on_f, self.over_time), lefts=(-0.09, -0.09), below=-0.12)
-        changing = [*self.on_f.get_lines(), *self.over_time.get_lines(), self.to_minus_infinity,
-                    self.on_f.title, self.over_time.title]
+        # drawn in the order a full draw takes them: start and end markers over every line
+        changing = sorted([*self.on_f.get_lines(), *self.over_time.get_lines(), self.to_minus_infinity,
+                           self.on_f.title, self.over_time.title], key=lambda artist: artist.get_zorder())
         # each legend pasted where it hides the least of its panel's lines
         self.live = plotting.LiveFigure(fig, changing, {
             self.on_f.get_legend(): ("upper center", "lower right", "upper left", "lower left"),

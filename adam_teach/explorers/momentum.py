@@ -25,8 +25,9 @@ BOWL_STEPS = 40
 OPTIMIZERS = {"gradient": "SGD", "momentum": "Momentum", "Adagrad": "Adagrad", "RMSprop": "RMSprop"}
 # The loss axis is fixed over the slider's range (β from 0 to 0.95: f(x_t) from 4.6e-8 to 29
 # in 40 steps), so that curves can be compared while dragging (and its ticks are drawn
-# once); clipped at 10 decades below its top, where the best β's curve ends.
-LOSS_VIEW = (1e-8, 1e2)
+# once); clipped about 10 decades below its top, where the best β's curve ends. (No tick
+# at either end: a grid line there would be drawn over the frame.)
+LOSS_VIEW = (5e-9, 2e2)
 
 
 def style_of(name):
@@ -110,10 +111,13 @@ class BowlFigure:
         for star in self.paths_ax.get_lines()[:len(BOWL.stationary_points)]:
             star.set_label("_" + star.get_label())  # the text says what the star is: a smaller legend
         plotting.label(self.paths_ax, title, "x", "y", legend=True, title_y=1.0)
+        self.paths_ax.grid(False)  # the contours are grid enough
         self.curves = self.draw_curves(self.curves_ax, traces)
         self.curves_ax.legend(loc=self.CURVE_LEGEND_PLACES[0])
         plotting.fix_label_positions(fig.get_axes(), lefts=(-0.09, -0.13), below=-0.11)
-        changing = [*self.paths_ax.get_lines(), *self.curves_ax.get_lines(), self.paths_ax.title]
+        # drawn in the order a full draw takes them: start and end markers over every path
+        changing = sorted([*self.paths_ax.get_lines(), *self.curves_ax.get_lines(), self.paths_ax.title],
+                          key=lambda artist: artist.get_zorder())
         self.live = plotting.LiveFigure(fig, changing, {
             self.paths_ax.get_legend(): ("upper right", "lower right", "upper left", "lower left"),
             self.curves_ax.get_legend(): self.CURVE_LEGEND_PLACES})
