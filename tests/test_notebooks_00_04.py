@@ -16,8 +16,8 @@ import nbformat  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from adam_teach import objectives, run  # noqa: E402
-from adam_teach.explorers import adaptive, bias_correction, gradient_descent, momentum  # noqa: E402
+from adam_teach import figure_audit, objectives, plotting, run  # noqa: E402
+from adam_teach.explorers import adaptive, bias_correction, controls, gradient_descent, momentum  # noqa: E402
 from adam_teach.optimizers import SGD, Adam, RMSprop  # noqa: E402
 from notebook_support import defined_in_notebook, printed, read_notebook, stable  # noqa: E402
 
@@ -351,6 +351,65 @@ def test_callbacks_draw_one_labelled_figure(callback, kwargs, monkeypatch):
     plt.close("all")
 
 
+
+# the explorers at their defaults and at the corners of their sliders' ranges
+EXTREMES = [
+    (gradient_descent.draw_gradient_descent, [{}, dict(learning_rate=0.01, x0=-0.5), dict(learning_rate=0.9, x0=5.0),
+                                              dict(learning_rate=0.9, x0=-0.5), dict(learning_rate=0.01, x0=5.0)]),
+    (momentum.draw_momentum, [{}, dict(beta=0.0), dict(beta=0.6), dict(beta=0.95)]),
+    (adaptive.draw_adaptive, [{}, dict(learning_rate=0.01, rho=0.5), dict(learning_rate=0.01, rho=0.99),
+                              dict(learning_rate=1.0, rho=0.5), dict(learning_rate=1.0, rho=0.99)]),
+    (bias_correction.draw_bias_correction, [{}, dict(beta_2=0.9, beta_1=0.0), dict(beta_2=0.9, beta_1=0.99),
+                                            dict(beta_2=0.9999, beta_1=0.0), dict(beta_2=0.9999, beta_1=0.99)]),
+]
+
+
+@pytest.mark.parametrize("draw, settings", EXTREMES, ids=[d.__name__ for d, _ in EXTREMES])
+def test_explorer_figures_are_legible_at_every_extreme(draw, settings):
+    """The audit finds nothing (notebook width, 10-pt text, labelled axes, lines that differ
+    in more than colour), and every log-scale axis holds all of its lines' data: its fixed
+    range covers the sliders' range."""
+    for kwargs in settings:
+        figure, png = draw(**kwargs)
+        assert figure_audit.problems(figure) == [], kwargs
+        assert figure.get_figwidth() == pytest.approx(figure_audit.NOTEBOOK_WIDTH)
+        for ax in figure.axes:
+            if ax.get_yscale() != "log":
+                continue
+            low, high = ax.get_ylim()
+            values = np.concatenate([line.get_ydata() for line in ax.get_lines()])
+            assert low <= values.min() and values.max() <= high and high / low < 1e11, (kwargs, ax.get_title())
+
+
+def test_explorer_titles_read_slider_values_as_the_sliders_do():
+    """A slider's value in a title is written as the slider's readout writes it."""
+    readout_format = controls.slider("α", 0.1, 0.01, 0.9, 0.01).readout_format  # ".2f"
+    figure, _ = gradient_descent.draw_gradient_descent(learning_rate=0.1, x0=0.5)
+    assert figure.axes[0].get_title() == f"α = {0.1:{readout_format}}, x₀ = {0.5:{readout_format}}" == "α = 0.10, x₀ = 0.50"
+    figure, _ = momentum.draw_momentum(beta=0.7)
+    assert figure.axes[0].get_title().endswith("β = 0.70")
+    alpha = 10**-1.5  # a log slider's value
+    figure, _ = adaptive.draw_adaptive(learning_rate=alpha, rho=0.9)
+    assert f"α = {controls.readout(alpha)}, RMSprop ρ = 0.90" in figure.axes[0].get_title()
+    assert "α = 0.0316," in figure.axes[0].get_title()
+    figure, _ = bias_correction.draw_bias_correction(beta_2=0.9999, beta_1=0.9)
+    assert figure.axes[0].get_title().endswith("β₁ = 0.90, β₂ = 0.9999")
+
+
+def test_optimiser_lines_have_the_optimisers_styles():
+    """A line that stands for an optimiser looks the same in every figure."""
+    def look(line):
+        return line.get_color(), line.get_marker()
+    for draw, names in [(momentum.draw_momentum, ["SGD", "Momentum"]), (adaptive.draw_adaptive, ["Adagrad", "RMSprop"])]:
+        figure, _ = draw()
+        paths = [line for line in figure.axes[0].get_lines() if not line.get_label().startswith("_")]
+        assert [look(line) for line in paths] == [
+            (plotting.optimizer_style(name)["color"], plotting.optimizer_style(name)["marker"]) for name in names]
+    figure, _ = bias_correction.draw_bias_correction()
+    adam = figure.axes[1].get_lines()[0]
+    assert adam.get_label() == "both corrected (Adam)" and look(adam) == (
+        plotting.optimizer_style("Adam")["color"], plotting.optimizer_style("Adam")["marker"])
+
 # --- conventions --------------------------------------------------------------------------
 
 
@@ -370,10 +429,15 @@ def test_notebook_conventions(name):
         assert cell.execution_count is not None, "the notebook is committed executed, with outputs"
         for out in cell.outputs:
             assert out.output_type != "error" and out.get("name") != "stderr", cell.source[:60]
-        if "interact(" in cell.source:
+        assert "interact(" not in cell.source, "explorers are controls.explore widgets"
+        if "controls.explore(" in cell.source:
             assert cell.source.startswith("# NBVAL_IGNORE_OUTPUT\n# "), \
                 "widget cells ignore their output and say why"
-        elif "explore_" in cell.source:  # the same callback, validated, with its defaults
+            assert "while you drag" in cell.source
+            output, = cell.outputs  # the cell's value is the widget
+            assert "application/vnd.jupyter.widget-view+json" in output.data
+            assert output.data["text/plain"].startswith("Explorer(")
+        elif "explore_" in cell.source:  # the same figure, validated, with its defaults
             assert "NBVAL" not in cell.source
     if name != "00_start_here":
-        assert any("interact(" in s for s in sources), "notebooks 01-04 have sliders"
+        assert sum("controls.explore(" in s for s in sources) == 1, "notebooks 01-04 have sliders"
