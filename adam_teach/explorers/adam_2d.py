@@ -139,7 +139,14 @@ class Adam2dFigure:
         return self.live.png()
 
 
-def shared_range(values, decades=10):
+# The log axes are clipped to the decades that carry information: at most DECADES below the
+# largest value drawn. A size 10⁻⁸ times the largest changes no step a learner can see, and
+# more decades would squeeze the ones that matter (a size of exactly 0, a coordinate that never
+# moves, is drawn at SMALLEST, below every range: not drawn, as notebook 07 says).
+DECADES = 8
+
+
+def shared_range(values, decades=DECADES):
     """One log-scale range for both coordinates' panels, so that their sizes compare: whole
     powers of ten from above the largest value down to below the smallest, but at most
     `decades` of them (whole decades: most slider moves keep the range, and its ticks)."""
