@@ -74,3 +74,14 @@ def test_an_explorer_draws_once_at_start_and_shows_at_half_its_pixels():
     assert explorer.children[-1] is explorer.image
     explorer.controls["a"].value = 3
     assert calls == [(1, 5), (3, 5)]
+
+
+def test_a_log_slider_refuses_a_value_off_its_grid_and_rate_slider_keeps_round_values():
+    """FloatLogSlider shows the grid point nearest its value: a default of 0.05 on the grid
+    10**(-3 + 0.1k) would read "0.0501" while the figure is drawn with 0.05."""
+    with pytest.raises(ValueError, match="not on the slider's grid.*rate_slider"):
+        controls.log_slider("α", 0.05, -3, 0)
+    rate = controls.rate_slider("α", 0.05, 0.001, 1)
+    assert rate.value == 0.05 and rate.label == "0.0500" and rate.continuous_update
+    assert [value for _, value in rate.options][:5] == [0.001, 0.002, 0.003, 0.005, 0.01]
+    assert rate.options[-1] == ("1.00", 1.0)

@@ -12,6 +12,8 @@ digits ("0.0500"); tracks are TRACK_WIDTH wide so that a pixel is a small change
 `draw` is one of the explorers' `draw_*` functions: keyword arguments in, (figure, PNG) out.
 """
 
+import math
+
 import ipywidgets as widgets
 
 from .. import display
@@ -42,11 +44,30 @@ def int_slider(description, value, low, high, step=1):
 def log_slider(description, value, low_exponent, high_exponent, step=0.1, scientific=False):
     """A slider over 10**low_exponent … 10**high_exponent, evenly spaced in the exponent. Its
     readout: 3 significant digits (a learning rate, "0.0178", "0.0500"), or with scientific=True always
-    scientific notation ("1.0e-7", for ε)."""
+    scientific notation ("1.0e-7", for ε). The value must be on the slider's grid
+    (10**(low_exponent + k·step)), or the readout would show the nearest grid point, not it."""
+    if not _on_grid(value, low_exponent, step):
+        raise ValueError(f"{value} is not on the slider's grid 10**({low_exponent} + k·{step}): its readout "
+                         f"would show a neighbouring value; use rate_slider for round values such as {value}")
     return widgets.FloatLogSlider(value=value, base=10, min=low_exponent, max=high_exponent, step=step,
                                   description=description, readout_format=".1e" if scientific else ".3g",
                                   continuous_update=True, style=_style(),
                                   layout=widgets.Layout(**SLIDER_LAYOUT))
+
+
+def _on_grid(value, low_exponent, step):
+    steps = (math.log10(value) - low_exponent) / step
+    return abs(steps - round(steps)) < 1e-9
+
+
+def rate_slider(description, value, low, high, mantissas=(1, 2, 3, 5)):
+    """A slider over round values from low to high, evenly spaced in the exponent (0.001,
+    0.002, 0.003, 0.005, 0.01, …), its readout to 3 significant digits: for a learning rate,
+    whose default (0.05, 0.3) is rarely a power of ten's 0.1 step."""
+    values = sorted({round(m * 10.0 ** k, 12) for k in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+                     for m in mantissas} | {value})
+    values = [v for v in values if low * (1 - 1e-12) <= v <= high * (1 + 1e-12)]
+    return choice_slider(description, [(readout(v), v) for v in values], value)
 
 
 def choice_slider(description, options, value):
