@@ -32,7 +32,8 @@ def test_every_live_figure_is_an_explorer_that_updates_while_dragging():
 @pytest.mark.parametrize("make", [
     lambda: controls.slider("β₁", 0.9, 0.0, 0.99, 0.01),
     lambda: controls.int_slider("steps", 100, 1, 500),
-    lambda: controls.log_slider("α", 0.05, -3, 0),
+    lambda: controls.log_slider("α", 0.1, -3, 0),
+    lambda: controls.rate_slider("α", 0.05, 0.001, 1),
     lambda: controls.log_slider("ε", 1e-7, -10, 0, 1, scientific=True),
     lambda: controls.choice_slider("β₂", [0.9, 0.99, 0.999], 0.999),
 ])
@@ -56,7 +57,7 @@ def test_readout_is_what_the_slider_shows(value, scientific, shown):
 
 def test_log_sliders_read_in_scientific_notation_or_three_digits():
     assert controls.log_slider("ε", 1e-7, -10, 0, 1, scientific=True).readout_format == ".1e"
-    assert controls.log_slider("α", 0.05, -3, 0).readout_format == ".3g"
+    assert controls.log_slider("α", 0.1, -3, 0).readout_format == ".3g"
 
 
 def test_an_explorer_draws_once_at_start_and_shows_at_half_its_pixels():
