@@ -43,6 +43,13 @@ def _view(xs, margin=0.25):
     return min(low, float(xs.min()) - margin), max(high, float(xs.max()) + margin)
 
 
+def _padded(low, high, margin=0.05):
+    """low and high, moved apart by `margin` of their distance each (of the larger of their
+    size and 1 if they are equal)."""
+    pad = margin * ((high - low) or max(abs(low), 1.0))
+    return low - pad, high + pad
+
+
 def describe(trace):
     """The figure's title: where the run ended (the sliders, or the call, show its settings)."""
     xs = np.ravel(trace.x)
@@ -179,9 +186,11 @@ class AdamFigure:
         for line, values, marker in zip(ax_in.get_lines(), internals or ([],) * 3, self.markers):
             line.set_data(steps, np.clip(values, bottom, None))  # below the axis: on its bottom edge
             line.set_marker(marker if trace.steps <= FEW_STEPS else "None")  # a line of one point is not seen
-        for ax in (ax_f, ax_x):
-            ax.relim()
-            ax.autoscale_view()
+        # limits as matplotlib's autoscaling would set them (5 % margins), without its search
+        # through every line
+        ax_f.set_xlim(*_padded(*_view(xs)))
+        ax_x.set_xlim(*_padded(0, max(trace.steps, 1)))
+        ax_x.set_ylim(*_padded(min(float(xs.min()), MINIMUM), max(float(xs.max()), MINIMUM)))
         snap_limits(ax_x)
         ax_in.set_xlim(0, max(trace.steps, 1) + 0.5)
         ax_in.set_ylim(bottom, top)  # bottom: the edge the clipped values lie on

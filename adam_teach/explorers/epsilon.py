@@ -14,7 +14,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from .. import display, objectives, plotting, run
 from ..optimizers import Adam
 from . import controls
-from .adam import clip_note, clipped_log_range, label_lefts, legend_below, short_log_label, snap_limits
+from .adam import _padded, clip_note, clipped_log_range, label_lefts, legend_below, short_log_label, snap_limits
 
 FORMS = ("paper Algorithm 1 (ε)", "Keras form (ε̂)")
 # The gap's log axis shows at most DECADES decades below the largest gap: a gap of exactly 0
@@ -95,8 +95,10 @@ class EpsilonFigure:
         self.largest.set_data([worst], [max(gap[worst], bottom)])
         self.largest.set_label(f"largest: {controls.readout(gap[worst], scientific=True)} at t = {worst}")
         self.gap_legend.get_texts()[1].set_text(self.largest.get_label())
-        self.ax_x.relim()
-        self.ax_x.autoscale_view()
+        # limits as matplotlib's autoscaling would set them (5 % margins), without its search
+        # through every line
+        self.ax_x.set_xlim(*_padded(0, max(t[-1], 1)))
+        self.ax_x.set_ylim(*_padded(min(xs.min() for xs in paths), max(xs.max() for xs in paths)))
         snap_limits(self.ax_x)
         self.ax_gap.set_xlim(0, max(t[-1], 1) + 0.5)
         self.ax_gap.set_ylim(bottom, top)
