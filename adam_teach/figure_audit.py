@@ -76,6 +76,10 @@ def _colour_only(ax):
 
 
 def _dashes(line):
+    """The line's dash pattern: get_linestyle() says "--" for every custom pattern."""
     style = line.get_linestyle()
-    return "none" if style in ("None", "none", "", " ") else style
+    if style in ("None", "none", "", " "):
+        return "none"
+    offset, pattern = getattr(line, "_unscaled_dash_pattern", (0, None))
+    return style if pattern is None else (offset, tuple(pattern))
 

@@ -88,6 +88,15 @@ def test_lines_drawn_one_after_another_differ_in_more_than_colour():
     plt.close(fig)
 
 
+def test_custom_dash_patterns_count_as_their_own_line_styles():
+    fig, ax = a_figure(first=dict(color="k", ls=(0, (5, 1, 1, 1))), second=dict(color="r", ls="--"),
+                       third=dict(color="b", ls=(0, (1, 2))))
+    assert figure_audit.problems(fig) == []
+    ax.get_lines()[2].set_linestyle((0, (5, 1, 1, 1)))
+    assert "'first' and 'third' differ in colour only" in figure_audit.problems(fig)[0]
+    plt.close(fig)
+
+
 def test_audit_is_on_only_when_asked(monkeypatch):
     fig, ax = a_figure(SGD={}, Adam={})
     ax.legend(fontsize=6)
