@@ -93,12 +93,18 @@ def alt_text(figure):
     title = figure._suptitle.get_text() if figure._suptitle is not None else ""
     if title:
         parts.append(title.rstrip(".") + ".")
-    panels = [ax for ax in figure.get_axes() if ax.get_visible() and ax.axison]
+    shown = [ax for ax in figure.get_axes() if ax.get_visible() and ax.axison]
+    panels = [ax for ax in shown if not hasattr(ax, "_colorbar")]
     if len(panels) > 1:
         parts.append(f"{len(panels)} panels.")
-    for ax in panels:
-        parts.append(_describe_axes(ax))
+    for ax in shown:
+        parts.append(_describe_colour_bar(ax) if hasattr(ax, "_colorbar") else _describe_axes(ax))
     return " ".join(part for part in parts if part) or "A figure."
+
+
+def _describe_colour_bar(ax):
+    label = ax.get_ylabel() or ax.get_xlabel()
+    return f"Colour scale: {label}." if label else ""
 
 
 def _describe_axes(ax):

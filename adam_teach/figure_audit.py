@@ -28,8 +28,8 @@ def problems(figure):
     if small:
         found.append(f"text below {MIN_POINTS} pt: " + "; ".join(f"{t!r} at {s} pt" for s, t in small[:5]))
     for ax in figure.get_axes():
-        if not (ax.get_visible() and ax.axison) or not ax.has_data():
-            continue
+        if not (ax.get_visible() and ax.axison) or not ax.has_data() or hasattr(ax, "_colorbar"):
+            continue  # (a colour bar is labelled by its figure's text, not by x and y)
         name = ax.get_title() or ax.get_title(loc="left") or f"panel {figure.get_axes().index(ax) + 1}"
         missing = [axis for axis, label in (("x", ax.get_xlabel()), ("y", ax.get_ylabel())) if not label]
         if missing:

@@ -3,9 +3,9 @@ layout (file browser open), every explorer (controls.explore) of notebooks 01 an
 in the page itself.
 
 For every slider: its track is at least MIN_TRACK_PX wide; a log slider's readout is written
-as people read it (a learning rate α to 3 significant digits, "0.0500"; any other log value,
-ε, in scientific notation, "1.0e-7"), exactly as controls.readout writes the value the handle
-stands for, before and after the handle is moved with the keyboard; and dragging its handle
+as people read it (a learning rate α to 3 significant digits, "0.0500", whether a log slider
+or a slider over round values; any other log value, ε, in scientific notation, "1.0e-7"),
+exactly as controls.readout writes the value the handle stands for, before and after the handle is moved with the keyboard; and dragging its handle
 brings at least one new figure while the mouse button is still down (the figure follows the
 hand), then a settled figure after the release.
 
@@ -107,8 +107,18 @@ def is_log_slider(slider):
 
 
 def readout_problems(slider):
-    """What is wrong with a log slider's readout ([] if nothing)."""
-    text, value = slider["readout"], 10 ** slider["position"]
+    """What is wrong with the readout of a log slider or a learning rate's slider ([] if
+    nothing). A learning rate over round values (controls.rate_slider, a selection slider
+    whose handle position is an index) is checked against its pattern and controls.readout
+    of the value it shows."""
+    text = slider["readout"]
+    if not is_log_slider(slider):
+        problems = [] if THREE_SIGNIFICANT.match(text) else [
+            f"{slider['label']}: readout {text!r} does not match /{THREE_SIGNIFICANT.pattern}/"]
+        if not problems and controls.readout(float(text)) != text:
+            problems.append(f"{slider['label']}: readout {text!r}, controls.readout gives {controls.readout(float(text))!r}")
+        return problems
+    value = 10 ** slider["position"]
     if re.search(LEARNING_RATE, slider["label"], re.I):
         pattern, expected = THREE_SIGNIFICANT, controls.readout(value)
     else:
@@ -219,7 +229,7 @@ def test_explorers_fit_read_well_and_follow_the_hand(chromium, servers, pattern,
                 if slider["track"] is None or slider["track"] < MIN_TRACK_PX:
                     problems.append(f"{where}: {slider['label']}: track {slider['track']} px wide, "
                                     f"less than {MIN_TRACK_PX}")
-                if not is_log_slider(slider):
+                if not (is_log_slider(slider) or re.search(LEARNING_RATE, slider["label"], re.I)):
                     continue
                 problems += [f"{where}: {p}" for p in readout_problems(slider)]
                 before, after = press_key(page, explorer, slider_handle(explorer, slider["label"]))

@@ -140,3 +140,15 @@ def test_a_notebook_shows_figures_sharp_with_alt_text_and_the_audit_fails_a_cell
     assert Image.open(io.BytesIO(png)).width in (2 * metadata["width"], 2 * metadata["width"] + 1)
     errors = [output for output in second if output.output_type == "error"]
     assert errors and errors[0].ename == "IllegibleFigure" and "has no x or y label" in errors[0].evalue
+
+
+def test_a_colour_bar_needs_no_axis_labels_and_its_label_is_in_the_alt_text():
+    import numpy as np
+
+    fig, ax = plotting.subplots()
+    image = ax.imshow(np.eye(3))
+    plotting.label(ax, "Weights", "column", "row")
+    fig.colorbar(image, ax=ax, label="|θ|")
+    assert figure_audit.problems(fig) == []
+    assert display.alt_text(fig) == "Weights: row against column. Colour scale: |θ|."
+    plt.close(fig)
