@@ -86,3 +86,7 @@ def test_a_log_slider_refuses_a_value_off_its_grid_and_rate_slider_keeps_round_v
     assert rate.value == 0.05 and rate.label == "0.0500" and rate.continuous_update
     assert [value for _, value in rate.options][:5] == [0.001, 0.002, 0.003, 0.005, 0.01]
     assert rate.options[-1] == ("1.00", 1.0)
+
+
+def test_readout_of_a_linear_slider_has_its_decimals():
+    assert controls.readout(0.1, decimals=2) == "0.10" == format(controls.slider("β", 0.1, 0, 1, 0.01).value, ".2f")

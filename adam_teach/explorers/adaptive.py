@@ -11,10 +11,9 @@ import functools
 
 import numpy as np
 
+from . import controls
 from .. import display, plotting, run
 from ..optimizers import Adagrad, RMSprop
-from .controls import readout
-from .gradient_descent import slider_readout
 from .momentum import BOWL, BOWL_START, BowlFigure, style_of
 
 STEPS = 40
@@ -64,7 +63,7 @@ class AdaptiveFigure(BowlFigure):
 
 def paths_title(learning_rate, rho=0.9):
     """The explorer's left title: α and ρ as their sliders read them out."""
-    return f"{STEPS} steps, α = {readout(learning_rate)}, RMSprop ρ = {slider_readout(rho)}"
+    return f"{STEPS} steps, α = {controls.readout(learning_rate)}, RMSprop ρ = {controls.readout(rho, decimals=2)}"
 
 
 @functools.cache

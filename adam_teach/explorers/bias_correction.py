@@ -12,9 +12,9 @@ import functools
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import controls
 from .. import display, plotting
 from ..averages import debiased_ema, ema
-from .gradient_descent import slider_readout
 
 VARIANTS = {  # name: (correct m, correct v)
     "both corrected (Adam)": (True, True),
@@ -91,7 +91,7 @@ class BiasCorrectionFigure:
         for line, values in zip(self.average_lines, averages_of_ones(beta_1, beta_2, steps)):
             line.set_data(t, values)
         # β₂'s slider is a list of values: its readout is the value as Python writes it
-        self.averages.title.set_text(f"Averages of gₜ = 1, β₁ = {slider_readout(beta_1)}, β₂ = {beta_2}")
+        self.averages.title.set_text(f"Averages of gₜ = 1, β₁ = {controls.readout(beta_1, decimals=2)}, β₂ = {beta_2}")
         for line, relative in zip(self.size_lines, relative_steps(beta_1, beta_2, steps).values()):
             line.set_data(t, relative)
         for ax in (self.averages, self.sizes):

@@ -77,10 +77,13 @@ def choice_slider(description, options, value):
                                    layout=widgets.Layout(**SLIDER_LAYOUT))
 
 
-def readout(value, scientific=False):
+def readout(value, scientific=False, decimals=None):
     """A value as its slider's readout shows it, for legends and titles: "0.0500" (3
-    significant digits, trailing zeros kept, as d3's ".3g" writes values from 1e-4 up) or
-    "1.0e-7", "1.0e+0" (d3's ".1e": a signed exponent without leading zeros)."""
+    significant digits, trailing zeros kept, as d3's ".3g" writes values from 1e-4 up),
+    "1.0e-7", "1.0e+0" (scientific: d3's ".1e", a signed exponent without leading zeros) or,
+    for a linear slider, "0.50" (its `decimals`)."""
+    if decimals is not None:
+        return f"{value:.{decimals}f}"
     if scientific:
         mantissa, exponent = f"{value:.1e}".split("e")
         return f"{mantissa}e{int(exponent):+d}"

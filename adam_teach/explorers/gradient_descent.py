@@ -10,6 +10,7 @@ import functools
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import controls
 from .. import display, objectives, plotting, run
 from ..optimizers import SGD
 
@@ -21,12 +22,6 @@ SGD_STYLE = plotting.optimizer_style("SGD")  # gradient descent's colour, line a
 # gradient descent with several learning rates in one panel: one look per rate
 RATE_STYLES = [dict(color=plotting.PALETTE[colour], linestyle=line, marker=marker) for colour, line, marker in (
     ("blue", "-", "."), ("orange", "--", "s"), ("green", "-.", "^"), ("purple", (0, (1, 1.5)), "d"))]
-
-
-def slider_readout(value):
-    """A value as the notebook's linear sliders (controls.slider, 2 decimals) read it out:
-    "0.10", "0.50". (controls.readout writes log sliders' readouts.)"""
-    return f"{value:.2f}"
 
 
 def gradient_descent_trace(learning_rate, x0, steps=30):
@@ -108,7 +103,8 @@ class GradientDescentFigure:
         self.to_minus_infinity.set_visible(trace.diverged)
         self.to_minus_infinity.xy = (trace.steps, X_VIEW[0])
         self.to_minus_infinity.set_position((trace.steps + 2, X_VIEW[0] + 0.4))
-        self.on_f.title.set_text(f"α = {slider_readout(learning_rate)}, x₀ = {slider_readout(x0)}")
+        self.on_f.title.set_text(f"α = {controls.readout(learning_rate, decimals=2)}, "
+                                 f"x₀ = {controls.readout(x0, decimals=2)}")
         self.over_time.title.set_text(outcome(trace))
         return self.live.png()
 

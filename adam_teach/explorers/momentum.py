@@ -12,10 +12,11 @@ import functools
 import matplotlib.pyplot as plt
 import numpy as np
 
+from . import controls
 from .. import display, objectives, plotting, run
 from ..averages import ema, ema_weights, effective_window
 from ..optimizers import SGD, Momentum
-from .gradient_descent import CUBIC, SGD_STYLE, mark_stationary_points, plot_iterates, slider_readout
+from .gradient_descent import CUBIC, SGD_STYLE, mark_stationary_points, plot_iterates
 
 BOWL = objectives.bowl
 BOWL_START = (-3.5, 1.2)
@@ -145,7 +146,7 @@ class MomentumFigure(BowlFigure):
 
 def paths_title(beta):
     """The explorer's left title: α and β, the latter as its slider reads it out."""
-    return f"Paths, α = {BOWL_RATE:g}, momentum β = {slider_readout(beta)}"
+    return f"Paths, α = {BOWL_RATE:g}, momentum β = {controls.readout(beta, decimals=2)}"
 
 
 @functools.cache
