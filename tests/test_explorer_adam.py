@@ -189,3 +189,15 @@ def test_training_explorer_draws_loss_and_boundary():
     np.testing.assert_array_equal(fig.get_axes()[0].get_lines()[0].get_ydata(), trace.f)
     with pytest.raises(ValueError, match="optimizer must be one of"):
         training.explore_training("LBFGS")
+
+
+@pytest.mark.parametrize("eps", [1e-10, 1e-7, 1e-3, 1e-1, 1.0])
+def test_epsilon_explorer_paths_are_the_runs_bit_for_bit(eps):
+    """The explorer's own loop (a slider update's time) gives the paths of run(Adam(...))."""
+    for learning_rate, steps in [(1e-3, 500), (0.05, 100), (1.0, 500), (0.3, 1)]:
+        lean = epsilon.paper_and_keras_paths(eps, learning_rate, 0.001, steps)
+        _, runs, _ = epsilon.gap_between(*epsilon.paper_and_keras_traces(eps, learning_rate, 0.001, steps))
+        for ours, theirs in zip(lean, runs):
+            np.testing.assert_array_equal(ours, theirs)
+    with pytest.raises(ValueError, match="learning_rate"):
+        epsilon.paper_and_keras_paths(eps, 0.0)

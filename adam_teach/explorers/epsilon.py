@@ -7,6 +7,7 @@ as wide as the notebook, and redrawn in place for each slider move (`plotting.Li
 Each panel's legend stands below it, so that it never hides a line."""
 
 import functools
+import math
 
 import numpy as np
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -30,6 +31,36 @@ def paper_and_keras_traces(epsilon=1e-7, learning_rate=0.05, x0=0.001, steps=100
     return paper, keras
 
 
+def paper_and_keras_paths(epsilon=1e-7, learning_rate=0.05, x0=0.001, steps=100):
+    """x_0, …, x_steps of both forms: the paths of paper_and_keras_traces, bit for bit (a
+    float64 is Python's float, and the loop does Adam's operations in its order), in a tenth
+    of the time, which a slider update needs. If a path is not finite, the traces' paths."""
+    Adam(learning_rate, epsilon=epsilon)  # rejects what the runs would reject
+    beta_1, beta_2, alpha, eps = Adam.beta_1, Adam.beta_2, float(learning_rate), float(epsilon)
+    paper, keras = [float(x0)], [float(x0)]
+    with np.errstate(all="ignore"):
+        x, m, v = paper[0], 0.0, 0.0
+        for t in range(1, steps + 1):  # Adam._step_algorithm_1
+            g = 3 * (x * x) - 4 * x  # the cubic's gradient, as objectives.cubic computes it
+            m = beta_1 * m + (1.0 - beta_1) * g
+            v = beta_2 * v + (1.0 - beta_2) * (g * g)
+            m_hat, v_hat = m / (1.0 - beta_1**t), v / (1.0 - beta_2**t)
+            x = x - alpha / (math.sqrt(v_hat) + eps) * m_hat
+            paper.append(x)
+        x, m, v = keras[0], 0.0, 0.0
+        for t in range(1, steps + 1):  # Adam._step_efficient
+            g = 3 * (x * x) - 4 * x
+            alpha_t = alpha * math.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
+            m = m + (g - m) * (1 - beta_1)
+            v = v + (g * g - v) * (1 - beta_2)
+            x = x - (m * alpha_t) / (math.sqrt(v) + eps)
+            keras.append(x)
+    paths = np.array(paper), np.array(keras)
+    if not all(np.all(np.isfinite(path)) for path in paths):
+        return gap_between(*paper_and_keras_traces(epsilon, learning_rate, x0, steps))[1]
+    return paths
+
+
 def gap_between(paper, keras):
     """Over the steps both runs took: t, each run's x_t and |x_paper − x_Keras|."""
     n = min(paper.steps, keras.steps)
@@ -39,7 +70,7 @@ def gap_between(paper, keras):
 
 class EpsilonFigure:
     """Both paths (left) and the gap between them on a log scale (right), built once with
-    fixed margins; `show(paper, keras, epsilon)` moves the lines, retitles the left panel,
+    fixed margins; `show(paths, epsilon)` moves the lines, retitles the left panel,
     relabels the largest gap and returns the figure as PNG bytes."""
 
     def __init__(self):
@@ -82,9 +113,11 @@ class EpsilonFigure:
         self.live = plotting.LiveFigure(fig, changing)
         self.figure = fig
 
-    def show(self, paper, keras, epsilon):
-        """Redraw both panels for these two runs; the PNG bytes of the figure."""
-        t, paths, gap = gap_between(paper, keras)
+    def show(self, paths, epsilon):
+        """Redraw both panels for these two paths (paper, Keras); the PNG bytes of the figure."""
+        n = min(len(path) for path in paths) - 1  # the steps both runs took
+        paths = [path[:n + 1] for path in paths]
+        t, gap = np.arange(n + 1), np.abs(paths[0] - paths[1])
         for path, xs in zip(self.paths, paths):
             plotting.move_path(path, t, xs)
         self.ax_x.title.set_text(f"Iterates, ε = ε̂ = {controls.readout(epsilon, scientific=True)}")
@@ -118,8 +151,8 @@ def _epsilon_figure():
 def draw_epsilon(epsilon=1e-7, learning_rate=0.05, steps=100):
     """The slider's figure for these values, and its PNG bytes."""
     figure = _epsilon_figure()
-    paper, keras = paper_and_keras_traces(epsilon, learning_rate, 0.001, steps)
-    return figure.figure, figure.show(paper, keras, epsilon)
+    paths = paper_and_keras_paths(epsilon, learning_rate, 0.001, steps)
+    return figure.figure, figure.show(paths, epsilon)
 
 
 def explore_epsilon(epsilon=1e-7, learning_rate=0.05, steps=100):
