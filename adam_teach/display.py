@@ -39,19 +39,20 @@ def png_metadata(png, figure):
 
 def figure_png(figure):
     """A figure as (PNG bytes, metadata), drawn at DENSITY × DPI and trimmed to what is drawn,
-    as Jupyter's inline backend does. Audited first if ADAM_TEACH_AUDIT_FIGURES is set."""
-    audit(figure)
+    as Jupyter's inline backend does. Audited if ADAM_TEACH_AUDIT_FIGURES is set."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI * DENSITY, bbox_inches="tight",
                    facecolor="white")
     png = buffer.getvalue()
-    return png, png_metadata(png, figure)
+    metadata = png_metadata(png, figure)
+    audit(figure, metadata["width"])
+    return png, metadata
 
 
-def audit(figure):
+def audit(figure, shown_width=None):
     """Raise figure_audit.IllegibleFigure if auditing is on and the figure breaks a rule."""
     if os.environ.get(AUDIT_VARIABLE) == "1":
-        figure_audit.check(figure)
+        figure_audit.check(figure, shown_width)
 
 
 def show(figure, png=None):
@@ -62,8 +63,8 @@ def show(figure, png=None):
     if png is None:
         png, metadata = figure_png(figure)
     else:
-        audit(figure)
         metadata = png_metadata(png, figure)
+        audit(figure, metadata["width"])
     display({"image/png": base64.b64encode(png).decode("ascii")}, raw=True,
             metadata={"image/png": metadata})
 

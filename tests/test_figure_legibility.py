@@ -30,7 +30,7 @@ def stored_figures():
                         yield f"{folder}/{path.name}", index, output
 
 
-def test_every_stored_figure_has_twice_the_pixels_of_its_width_and_an_alt_text():
+def test_every_stored_figure_has_twice_the_pixels_of_its_width_fits_the_notebook_and_has_an_alt_text():
     figures = list(stored_figures())
     assert len(figures) > 40  # every notebook draws figures
     wrong = []
@@ -40,6 +40,8 @@ def test_every_stored_figure_has_twice_the_pixels_of_its_width_and_an_alt_text()
         pixels = Image.open(io.BytesIO(png)).width
         if "width" not in metadata or pixels < 2 * metadata["width"]:
             wrong.append(f"{name} cell {index}: {pixels} px, width metadata {metadata.get('width')}")
+        elif metadata["width"] > figure_audit.OUTPUT_AREA_PX:
+            wrong.append(f"{name} cell {index}: shown {metadata['width']} px wide, wider than the notebook")
         elif len(metadata.get("alt", "")) < 20:
             wrong.append(f"{name} cell {index}: alt text {metadata.get('alt')!r}")
     assert not wrong, "\n".join(wrong)
@@ -78,6 +80,17 @@ def test_the_audit_names_each_kind_of_illegible_figure(break_it, complaint):
     assert len(found) == 1 and complaint in found[0], found
     with pytest.raises(figure_audit.IllegibleFigure, match=complaint):
         figure_audit.check(fig)
+    plt.close(fig)
+
+
+def test_text_sticking_out_of_a_figure_as_wide_as_the_notebook_fails_the_audit(monkeypatch):
+    fig, ax = a_figure(SGD=plotting.optimizer_style("SGD"))
+    fig.set_figwidth(figure_audit.NOTEBOOK_WIDTH)
+    monkeypatch.setenv(display.AUDIT_VARIABLE, "1")
+    display.figure_png(fig)
+    ax.set_ylabel("a y label long enough to stick out of the figure on its left " * 3, rotation=0)
+    with pytest.raises(figure_audit.IllegibleFigure, match="text sticks out"):
+        display.figure_png(fig)
     plt.close(fig)
 
 
