@@ -201,3 +201,13 @@ def test_epsilon_explorer_paths_are_the_runs_bit_for_bit(eps):
             np.testing.assert_array_equal(ours, theirs)
     with pytest.raises(ValueError, match="learning_rate"):
         epsilon.paper_and_keras_paths(eps, 0.0)
+
+
+@pytest.mark.parametrize("settings", ADAM_SETTINGS + ADAM_EXTREMES)
+def test_adam_explorer_run_is_the_trace_bit_for_bit(settings):
+    """The explorer's own loop (a slider update's time) gives adam_trace's numbers."""
+    values = {**adam_explorer.DEFAULTS, **settings}
+    ours, trace = adam_explorer.adam_run(**values), adam_explorer.adam_trace(**values)
+    assert ours.steps == trace.steps and ours.message == trace.message == ""
+    for name in ("x", "m_hat", "v_hat", "step_size"):
+        np.testing.assert_array_equal(getattr(ours, name), np.ravel(getattr(trace, name)))
