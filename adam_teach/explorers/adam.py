@@ -73,7 +73,7 @@ def _view(xs, margin=0.25):
     return min(low, float(xs.min()) - margin), max(high, float(xs.max()) + margin)
 
 
-def _padded(low, high, margin=0.05):
+def padded(low, high, margin=0.05):
     """low and high, moved apart by `margin` of their distance each (of the larger of their
     size and 1 if they are equal)."""
     pad = margin * ((high - low) or max(abs(low), 1.0))
@@ -218,9 +218,9 @@ class AdamFigure:
             line.set_marker(marker if trace.steps <= FEW_STEPS else "None")  # a line of one point is not seen
         # limits as matplotlib's autoscaling would set them (5 % margins), without its search
         # through every line
-        ax_f.set_xlim(*_padded(*_view(xs)))
-        ax_x.set_xlim(*_padded(0, max(trace.steps, 1)))
-        ax_x.set_ylim(*_padded(min(float(xs.min()), MINIMUM), max(float(xs.max()), MINIMUM)))
+        ax_f.set_xlim(*padded(*_view(xs)))
+        ax_x.set_xlim(*padded(0, max(trace.steps, 1)))
+        ax_x.set_ylim(*padded(min(float(xs.min()), MINIMUM), max(float(xs.max()), MINIMUM)))
         snap_limits(ax_x)
         ax_in.set_xlim(0, max(trace.steps, 1) + 0.5)
         ax_in.set_ylim(bottom, top)  # bottom: the edge the clipped values lie on

@@ -15,7 +15,8 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from .. import display, objectives, plotting, run
 from ..optimizers import Adam
 from . import controls
-from .adam import _padded, clip_note, clipped_log_range, label_lefts, legend_below, short_log_label, snap_limits
+from .adam import (clip_note, clipped_log_range, label_lefts, legend_below, padded, short_log_label,
+                   snap_limits)
 
 FORMS = ("paper Algorithm 1 (ε)", "Keras form (ε̂)")
 # The gap's log axis shows at most DECADES decades below the largest gap: a gap of exactly 0
@@ -98,7 +99,6 @@ class EpsilonFigure:
                                         label="|x_paper − x_Keras|")[0]
         self.largest = self.ax_gap.plot([], [], "o", color=plotting.PALETTE["black"], label="largest")[0]
         self.largest.set_clip_on(False)
-        self.largest.set_label("largest: 8.8e-10 at t = 500")  # as wide as its label gets
         plotting.label(self.ax_gap, "Gap between the two forms", "step t", "|difference| (log scale)",
                        legend=False, title_y=1.0)
         # under the panel, its second entry retitled on each update (the largest gap)
@@ -106,7 +106,8 @@ class EpsilonFigure:
         self.note = self.ax_gap.text(1.0, -1.05 / (self.ax_gap.get_position().height * height), "",
                                      transform=self.ax_gap.transAxes, ha="right", va="top")
 
-        plotting.fix_label_positions((self.ax_x, self.ax_gap), lefts=label_lefts((self.ax_x, self.ax_gap), (0.5, 0.5)),
+        axes = (self.ax_x, self.ax_gap)
+        plotting.fix_label_positions(axes, lefts=label_lefts(axes, (0.5, 0.5)),
                                      below=-0.3 / (self.ax_x.get_position().height * height))
         changing = [*self.ax_x.get_lines(), *self.ax_gap.get_lines(), self.ax_x.title, self.note,
                     self.gap_legend]
@@ -130,8 +131,8 @@ class EpsilonFigure:
         self.gap_legend.get_texts()[1].set_text(self.largest.get_label())
         # limits as matplotlib's autoscaling would set them (5 % margins), without its search
         # through every line
-        self.ax_x.set_xlim(*_padded(0, max(t[-1], 1)))
-        self.ax_x.set_ylim(*_padded(min(xs.min() for xs in paths), max(xs.max() for xs in paths)))
+        self.ax_x.set_xlim(*padded(0, max(t[-1], 1)))
+        self.ax_x.set_ylim(*padded(min(xs.min() for xs in paths), max(xs.max() for xs in paths)))
         snap_limits(self.ax_x)
         self.ax_gap.set_xlim(0, max(t[-1], 1) + 0.5)
         self.ax_gap.set_ylim(bottom, top)
