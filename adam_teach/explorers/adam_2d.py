@@ -70,7 +70,8 @@ def describe(trace, surface):
     return f"Adam ({settings}) on {NAMES[surface]} from ({x:.1f}, {y:.1f}): {end}"
 
 
-BOTTOM, LEGEND_BELOW = 0.28, 0.22  # the panels' bottom (figure fraction), the legends below it (axes fraction)
+# the panels' bottom and top (figure fractions), and how far below them the legends are (axes fraction)
+BOTTOM, TOP, LEGEND_BELOW = 0.28, 0.8, 0.22
 
 
 class Adam2dFigure:
@@ -84,7 +85,7 @@ class Adam2dFigure:
         fig = plotting.live_figure(9.4, 4.3)
         # the two lines of titles at the top, the legends below the panels
         self.axes = ax_path, ax_x, ax_y = fig.subplots(1, 3, gridspec_kw=dict(
-            left=0.07, right=0.99, bottom=BOTTOM, top=0.8, wspace=0.3, width_ratios=(1.0, 1.1, 1.1)))
+            left=0.07, right=0.99, bottom=BOTTOM, top=TOP, wspace=0.3, width_ratios=(1.0, 1.1, 1.1)))
         for ax in (ax_x, ax_y):  # few ticks: tick labels are most of the drawing time
             ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
         ax_path.xaxis.set_major_locator(MaxNLocator(5))
@@ -109,8 +110,9 @@ class Adam2dFigure:
                            "size (log scale)" if coordinate == "x" else "size (the same scale)",
                            legend=False, title_y=1.0)
         # one legend for both coordinates' panels (their lines look the same), below them
-        ax_x.legend(bbox_to_anchor=(0.5 * (ax_x.get_position().x0 + ax_y.get_position().x1), BOTTOM - LEGEND_BELOW * (0.8 - BOTTOM)),
-                    bbox_transform=fig.transFigure, **below)
+        centre = 0.5 * (ax_x.get_position().x0 + ax_y.get_position().x1)
+        ax_x.legend(bbox_to_anchor=(centre, BOTTOM - LEGEND_BELOW * (TOP - BOTTOM)), bbox_transform=fig.transFigure,
+                    **below)
 
         plotting.fix_label_positions(self.axes, lefts=(-0.17, -0.21, -0.06), below=-0.11)
         self.title = fig.suptitle("", fontsize=10, y=0.975)
