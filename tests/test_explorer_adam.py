@@ -87,8 +87,10 @@ def test_adam_explorer_in_a_widget_shows_one_new_png_per_update_and_no_pyplot_fi
 
 @pytest.mark.parametrize("settings", ADAM_SETTINGS + ADAM_EXTREMES)
 def test_adam_explorer_figure_is_legible_at_every_slider_end(settings):
-    fig, _ = adam_explorer.draw_adam_run(**{**adam_explorer.DEFAULTS, **settings})
+    values = {**adam_explorer.DEFAULTS, **settings}
+    fig, _ = adam_explorer.draw_adam_run(**values)
     assert figure_audit.problems(fig) == []
+    assert f"from x₀ = {values['x0']:.3f}: " in fig.get_suptitle()  # as the x₀ slider reads it
 
 
 def test_adam_internals_axis_is_clipped_to_six_decades_and_says_so():

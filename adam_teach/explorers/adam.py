@@ -30,7 +30,7 @@ MINIMUM = CUBIC.stationary_points[1].x  # 4/3
 # Smaller values are drawn on the bottom edge, and the panel says so.
 DECADES = 6
 FEW_STEPS = 20  # up to this many, the internals are drawn with a dot at each step
-X0_DIGITS = 3  # the x₀ slider's readout: "0.001"
+X0_DIGITS = 3  # the x₀ slider's decimals: its readout "0.001"
 
 
 def adam_trace(learning_rate=0.05, beta_1=0.9, beta_2=0.999, epsilon=1e-7, x0=0.001, steps=100):
@@ -85,7 +85,7 @@ def describe(trace):
     xs = np.ravel(trace.x)
     status = trace.message or (f"x = {xs[-1]:.4f}, f = {float(CUBIC.f(xs[-1])):.4f} after {trace.steps} "
                                f"step{'s' if trace.steps != 1 else ''}")
-    return f"Adam on the cubic from x₀ = {xs[0]:.{X0_DIGITS}f}: {status}"
+    return f"Adam on the cubic from x₀ = {controls.readout(xs[0], decimals=X0_DIGITS)}: {status}"
 
 
 def clipped_log_range(series, decades=DECADES, margin=10**0.15):
