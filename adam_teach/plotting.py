@@ -1,7 +1,8 @@
 """Shared plotting helpers: one colour-blind-safe palette, labelled axes, marked start
 and end points. Every figure in the course is drawn with these."""
 
-import io
+import struct
+import zlib
 
 import matplotlib
 
@@ -11,7 +12,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter, NullLocator
 from matplotlib.transforms import Bbox
-from PIL import Image
 
 from . import display
 from .figure_audit import NOTEBOOK_WIDTH
@@ -193,13 +193,23 @@ def plain_log_ticks(axis, numticks=6):
 
 
 def png_bytes(rgba):
-    """PNG of an RGBA pixel array, without its alpha channel (the course's figures are
-    opaque): zlib level 3 is as small as the default level 6 here and faster."""
+    """PNG of an RGBA pixel array (8-bit RGBA), written here rather than by Pillow: every row
+    unfiltered (PNG filter type 0) and deflated at zlib level 1, row by row straight from
+    the array, with no copy. Pillow always tries each row filter, which at 2x pixels took
+    about twice as long on the Adam explorer, for a PNG 10 % smaller. The PNG format: a
+    signature, an IHDR chunk (size, 8 bits, colour type 6 = RGBA), IDAT (the deflated rows,
+    each after its filter byte) and IEND."""
     height, width, _ = rgba.shape
-    buffer = io.BytesIO()
-    image = Image.frombuffer("RGBA", (width, height), np.ascontiguousarray(rgba), "raw", "RGBA", 0, 1)
-    image.convert("RGB").save(buffer, format="png", compress_level=3)
-    return buffer.getvalue()
+    rows = np.ascontiguousarray(rgba).reshape(height, 4 * width)
+    deflate = zlib.compressobj(1)
+    data = b"".join(deflate.compress(b"\0" + row.data) for row in rows) + deflate.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", data)
+            + _png_chunk(b"IEND", b""))
+
+
+def _png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 class LiveFigure:
