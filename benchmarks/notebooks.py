@@ -130,8 +130,8 @@ RECOMPUTE = {
     "02_momentum": lambda s: _explorer("momentum").bowl_traces(**s),
     "03_adaptive_steps": lambda s: _explorer("adaptive").adaptive_traces(**s),
     "04_bias_correction": lambda s: _explorer("bias_correction").relative_steps(**s),
-    "05_adam_from_scratch": lambda s: _explorer("adam").adam_trace(**s),
-    "06_adam_vs_keras": lambda s: _explorer("epsilon").paper_and_keras_traces(**s),
+    "05_adam_from_scratch": lambda s: _explorer("adam").adam_run(**s),
+    "06_adam_vs_keras": lambda s: _explorer("epsilon").paper_and_keras_paths(**s),
     "07_beyond_the_cubic": lambda s: _explorer("compare").run_paths(
         s["surface"], dict.fromkeys(s["optimizers"], s["learning_rate"]), s["noise"], steps=s["steps"]),
     "07_beyond_the_cubic:draw_adam_2d": lambda s: _explorer("adam_2d").adam_2d_trace(**s),
@@ -161,7 +161,7 @@ def time_slider(notebook="05_adam_from_scratch", count=30):
                                  "and leave no pyplot figure")
         return explorer.image.value
 
-    update(explorer.values())  # warm up
+    update({name: control.value for name, control in explorer.controls.items()})  # warm up
     walls, cpus, computes, sizes = [], [], [], []
     for settings in slider_settings(explorer, count):
         wall, cpu = time.perf_counter(), time.process_time()
