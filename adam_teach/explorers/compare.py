@@ -306,15 +306,18 @@ def explorer_run(surface, name, learning_rate, noise=0.0, steps=None, seed=0):
     objective, start, default_steps = SURFACES[validation.one_of("surface", surface, SURFACES)]
     steps = validation.step_count("steps", default_steps if steps is None else steps)
     optimizer = OPTIMIZERS[validation.one_of("optimizer", name, OPTIMIZERS)](learning_rate)
-    grad, f = with_gradient_noise(objective, noise, seed).grad, objective.f
+    grad, f = objective.grad, objective.f
+    # with_gradient_noise's noise (σ·z, z from a generator seeded with `seed`), drawn for all
+    # steps at once: the same numbers as its one draw per gradient
+    kicks = validation.non_negative("noise", noise) * np.random.default_rng(seed).standard_normal((steps + 1, 2))
     x = validation.finite_point("x0", start, optimizer.dtype)
     state = optimizer.init(x)
-    g = np.asarray(grad(x), dtype=optimizer.dtype)
+    g = np.asarray(grad(x) + kicks[0] if noise else grad(x), dtype=optimizer.dtype)
     xs, fs, gs = [x], [f(x)], [g]
     with np.errstate(all="ignore"):  # a diverging run overflows
-        for _ in range(steps):
+        for k in range(1, steps + 1):
             x, state, _ = optimizer.step(x, g, state)
-            g = np.asarray(grad(x), dtype=optimizer.dtype)
+            g = np.asarray(grad(x) + kicks[k] if noise else grad(x), dtype=optimizer.dtype)
             xs.append(x)
             fs.append(f(x))
             gs.append(g)
