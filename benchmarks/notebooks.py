@@ -132,8 +132,8 @@ RECOMPUTE = {
     "04_bias_correction": lambda s: _explorer("bias_correction").relative_steps(**s),
     "05_adam_from_scratch": lambda s: _explorer("adam").adam_run(**s),
     "06_adam_vs_keras": lambda s: _explorer("epsilon").paper_and_keras_paths(**s),
-    "07_beyond_the_cubic": lambda s: _explorer("compare").run_paths(
-        s["surface"], dict.fromkeys(s["optimizers"], s["learning_rate"]), s["noise"], steps=s["steps"]),
+    "07_beyond_the_cubic": lambda s: [_explorer("compare").explorer_run(  # (its uncached runs)
+        s["surface"], name, s["learning_rate"], s["noise"], s["steps"]) for name in s["optimizers"]],
     "07_beyond_the_cubic:draw_adam_2d": lambda s: _explorer("adam_2d").adam_2d_trace(**s),
     "09_training_a_network": lambda s: _explorer("training").training_run(**s),  # replayed
 }
