@@ -383,9 +383,11 @@ def test_explorer_figures_are_legible_at_every_extreme(draw, settings):
 
 def test_explorer_titles_read_slider_values_as_the_sliders_do():
     """A slider's value in a title is written as the slider's readout writes it."""
-    readout_format = controls.slider("α", 0.1, 0.01, 0.9, 0.01).readout_format  # ".2f"
+    # 01's α slider reads out 3 significant digits (d3's ".3g": "0.100"), its x₀ slider 2 decimals.
+    assert controls.slider("α", 0.1, 0.01, 0.9, 0.01, significant=3).readout_format == ".3g"
+    assert controls.slider("x₀", 0.5, -0.5, 5.0, 0.05).readout_format == ".2f"
     figure, _ = gradient_descent.draw_gradient_descent(learning_rate=0.1, x0=0.5)
-    assert figure.axes[0].get_title() == f"α = {0.1:{readout_format}}, x₀ = {0.5:{readout_format}}" == "α = 0.10, x₀ = 0.50"
+    assert figure.axes[0].get_title() == f"α = {controls.readout(0.1)}, x₀ = {0.5:.2f}" == "α = 0.100, x₀ = 0.50"
     figure, _ = momentum.draw_momentum(beta=0.7)
     assert figure.axes[0].get_title().endswith("β = 0.70")
     alpha = 10**-1.5  # a log slider's value

@@ -28,10 +28,12 @@ def _style():
     return {"description_width": f"{DESCRIPTION_WIDTH}px"}
 
 
-def slider(description, value, low, high, step, digits=2):
-    """A linear slider from low to high; its readout shows `digits` decimals."""
+def slider(description, value, low, high, step, digits=2, significant=None):
+    """A linear slider from low to high; its readout shows `digits` decimals or, for a
+    learning rate, `significant` significant digits (3: "0.100", as readout(value) writes it)."""
     return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
-                               readout_format=f".{digits}f", continuous_update=True,
+                               readout_format=f".{significant}g" if significant else f".{digits}f",
+                               continuous_update=True,
                                style=_style(), layout=widgets.Layout(**SLIDER_LAYOUT))
 
 

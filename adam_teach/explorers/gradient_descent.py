@@ -103,7 +103,7 @@ class GradientDescentFigure:
         self.to_minus_infinity.set_visible(trace.diverged)
         self.to_minus_infinity.xy = (trace.steps, X_VIEW[0])
         self.to_minus_infinity.set_position((trace.steps + 2, X_VIEW[0] + 0.4))
-        self.on_f.title.set_text(f"α = {controls.readout(learning_rate, decimals=2)}, "
+        self.on_f.title.set_text(f"α = {controls.readout(learning_rate)}, "
                                  f"x₀ = {controls.readout(x0, decimals=2)}")
         self.over_time.title.set_text(outcome(trace))
         return self.live.png()
