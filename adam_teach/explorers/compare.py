@@ -291,10 +291,14 @@ class CompareFigure:
 
 
 @functools.cache
-def _compare_figure(surface):
-    """The figure every call of compare redraws for this surface (one per surface and kernel:
-    each keeps its own contours as pixels)."""
-    return CompareFigure(surface)
+def _compare_figures():
+    """The figure every call of compare redraws, one per surface and kernel (each keeps its
+    own contours as pixels), all built and drawn on the first call: switching to another
+    surface then only redraws its paths (building one took 100 to 250 ms)."""
+    figures = {surface: CompareFigure(surface) for surface in SURFACES}
+    for figure in figures.values():
+        figure.show({}, 0.0)  # its kept pixels and its ticks drawn once
+    return figures
 
 
 def explorer_run(surface, name, learning_rate, noise=0.0, steps=None, seed=0):
@@ -367,7 +371,7 @@ def draw_compare(surface="Rosenbrock", optimizers=("SGD", "Momentum", "RMSprop",
     for name in optimizers:
         validation.one_of("optimizer", name, OPTIMIZERS)
     traces = {name: _explorer_run(surface, name, float(learning_rate), float(noise), steps) for name in optimizers}
-    figure = _compare_figure(surface)
+    figure = _compare_figures()[surface]
     return figure.figure, figure.show(traces, noise)
 
 
