@@ -54,6 +54,13 @@ def find_chromium():
     return None
 
 
+def notebook_name(pattern):
+    """The name of the course's notebook that matches `pattern` ("05_*.ipynb")."""
+    matches = sorted(p.name for p in NOTEBOOKS.glob(pattern))
+    assert matches, f"no notebook notebooks/{pattern} (the course needs it)"
+    return matches[0]
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

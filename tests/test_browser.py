@@ -7,7 +7,8 @@ and the test checks that the explorer's figure (its <img>) changed each time, th
 shown and that the page logged no JavaScript error. Screenshots of every step are written
 to test-artifacts/browser/.
 
-Without Chromium the tests are skipped with a message saying how to install it.
+Without Chromium the tests are skipped with a message saying how to install it, except in CI
+(CI=true, which .ci/run sets), where that is a failure.
 """
 
 import importlib.util
@@ -34,23 +35,9 @@ CASES = [
 ]
 
 
-@pytest.fixture
-def servers(tmp_path):
-    """A JupyterLab or Notebook 7 server on its own copy of notebooks/, stopped (with its
-    kernels) when the test ends, whatever happened."""
-    with bs.Servers(tmp_path) as started:
-        yield started
-
-
-def notebook_name(pattern):
-    matches = sorted(p.name for p in bs.NOTEBOOKS.glob(pattern))
-    assert matches, f"no notebook notebooks/{pattern} (the course needs it)"
-    return matches[0]
-
-
 @pytest.mark.parametrize("app, pattern", CASES)
 def test_sliders_redraw_the_figure(chromium, servers, app, pattern, request):
-    name = notebook_name(pattern)
+    name = bs.notebook_name(pattern)
     with bs.BrowserPage(chromium, servers(app), request.node.callspec.id, TIMEOUT_MS) as session:
         page, artifacts, console = session.page, session.artifacts, session.console
         baseline = []  # errors the server's own file list logs, before any notebook is open
@@ -97,7 +84,7 @@ def test_adam_2d_explorer_redraws_for_alpha_and_the_surface(chromium, servers, r
     """Notebook 07's second widget, the 2-D Adam explorer, in JupyterLab: move its α slider,
     then choose the rotated bowl in its surface menu; each time the figure changes, and no
     widget error, Python error or JavaScript error shows."""
-    name = notebook_name("07_*.ipynb")
+    name = bs.notebook_name("07_*.ipynb")
     with bs.BrowserPage(chromium, servers("lab"), request.node.name, TIMEOUT_MS) as session:
         page, artifacts = session.page, session.artifacts
         bs.open_notebook(page, session.server, name, TIMEOUT_MS)
@@ -127,14 +114,21 @@ def test_adam_2d_explorer_redraws_for_alpha_and_the_surface(chromium, servers, r
         assert errors == [], "JavaScript errors on the notebook's page:\n" + "\n".join(errors)
 
 
-def test_without_chromium_the_browser_tests_are_skipped_saying_how_to_install_it():
-    """Run this module's slider tests where no Chromium can be found: skipped, not passed."""
-    env = dict(os.environ, ADAM_TEACH_CHROMIUM=str(bs.REPO / "no-such-chromium"))
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_without_chromium_the_browser_tests_are_skipped_saying_how_to_install_it(ci):
+    """Run this module's slider tests where no Chromium can be found: skipped, not passed, on
+    a learner's machine; failed in CI, where a skip would hide that no browser test ran."""
+    env = dict(os.environ, ADAM_TEACH_CHROMIUM=str(bs.REPO / "no-such-chromium"), CI=ci)
     completed = subprocess.run(
         [sys.executable, "-m", "pytest", __file__, "-k", "sliders_redraw", "-rs", "-p", "no:cacheprovider"],
         cwd=bs.REPO, env=env, capture_output=True, text=True, timeout=300)
-    assert completed.returncode == 0, completed.stdout[-3000:]
-    assert f"{len(CASES)} skipped" in completed.stdout and "passed" not in completed.stdout.splitlines()[-1]
+    summary = completed.stdout.splitlines()[-1]
+    if ci:
+        assert completed.returncode == 1 and f"{len(CASES)} error" in summary, completed.stdout[-3000:]
+        assert "CI=true and the browser tests cannot run" in completed.stdout
+    else:
+        assert completed.returncode == 0, completed.stdout[-3000:]
+        assert f"{len(CASES)} skipped" in completed.stdout and "passed" not in summary
     assert "apt-get install chromium" in completed.stdout
 
 
@@ -153,7 +147,7 @@ def test_the_slider_benchmark_times_real_figure_changes(chromium, servers):
     context.set_default_timeout(TIMEOUT_MS)
     try:
         page = context.new_page()
-        bs.open_notebook(page, server, notebook_name("01_*.ipynb"), TIMEOUT_MS)
+        bs.open_notebook(page, server, bs.notebook_name("01_*.ipynb"), TIMEOUT_MS)
         bs.run_all_cells(page, TIMEOUT_MS)
         explorer = bs.explorer_with_slider(page, LEARNING_RATE, TIMEOUT_MS)
         kind, label, alpha = next(control for control in benchmark.controls(explorer)

@@ -83,18 +83,6 @@ WATCH_JS = """root => {
 }"""
 
 
-@pytest.fixture
-def servers(tmp_path):
-    with bs.Servers(tmp_path) as started:
-        yield started
-
-
-def notebook_name(pattern):
-    matches = sorted(p.name for p in bs.NOTEBOOKS.glob(pattern))
-    assert matches, f"no notebook notebooks/{pattern} (the course needs it)"
-    return matches[0]
-
-
 def is_log_slider(slider):
     """Whether the readout shows 10 ** (handle position): a FloatLogSlider."""
     try:
@@ -201,7 +189,7 @@ def drag_until_a_figure(page, explorer, target):
 
 @pytest.mark.parametrize("pattern", NOTEBOOKS)
 def test_explorers_fit_read_well_and_follow_the_hand(chromium, servers, pattern, request):
-    name = notebook_name(pattern)
+    name = bs.notebook_name(pattern)
     with bs.BrowserPage(chromium, servers("lab"), f"explorers-{request.node.callspec.id}", TIMEOUT_MS,
                         viewport=VIEWPORT) as session:
         page, artifacts = session.page, session.artifacts
