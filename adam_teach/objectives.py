@@ -29,6 +29,9 @@ class Objective:
     stationary_points: tuple = field(default=())
     plot_range: tuple = ((-1.0, 2.5),)  # one (low, high) per coordinate
     formula: str = ""
+    # a 2-D objective's gradient as its two components from x and y, which may be plain
+    # Python floats (grad is this on a point's coordinates): for loops that step in floats
+    grad_xy: Callable = None
 
     def __post_init__(self):  # perturbation mode (ADAM_TEACH_PERTURB): every gradient nudged
         object.__setattr__(self, "grad", perturbation.nudged_function(self.grad))
@@ -44,6 +47,11 @@ class Objective:
 def _xy(p):
     p = np.asarray(p)
     return p[..., 0], p[..., 1]
+
+
+def _grad_of(grad_xy):
+    """grad(p) for points p (last axis of length 2) from the components grad_xy(x, y)."""
+    return lambda p: _stack(*grad_xy(*_xy(p)))
 
 
 def _stack(gx, gy):
@@ -111,14 +119,14 @@ def quadratic_bowl(condition_number=25.0, angle=0.0):
         x, y = _xy(p)
         return (x * x + kappa * (y * y)) / 2
 
-    def grad(p):
-        x, y = _xy(p)
-        return _stack(x, kappa * y)
+    def grad_xy(x, y):
+        return x, kappa * y
 
     return Objective(
         name=f"bowl (κ = {kappa:g})",
         f=f,
-        grad=grad,
+        grad=_grad_of(grad_xy),
+        grad_xy=grad_xy,
         stationary_points=(StationaryPoint((0.0, 0.0), "global minimum"),),
         plot_range=((-4.0, 4.0), (-1.5, 1.5)),
         formula=f"f(x, y) = (x² + {kappa:g}·y²) / 2",
@@ -145,14 +153,14 @@ def rotated_quadratic_bowl(condition_number=25.0, angle=np.pi / 4):
         x, y = _xy(p)
         return (a * (x * x) + 2 * b * (x * y) + d * (y * y)) / 2
 
-    def grad(p):
-        x, y = _xy(p)
-        return _stack(a * x + b * y, b * x + d * y)
+    def grad_xy(x, y):
+        return a * x + b * y, b * x + d * y
 
     return Objective(
         name=f"rotated bowl (κ = {kappa:g}, {np.degrees(theta):g}°)",
         f=f,
-        grad=grad,
+        grad=_grad_of(grad_xy),
+        grad_xy=grad_xy,
         stationary_points=(StationaryPoint((0.0, 0.0), "global minimum"),),
         plot_range=((-4.0, 4.0), (-4.0, 4.0)),
         formula=f"f(x, y) = ({a:.4g}x² {_signed(2 * b, 'xy')} {_signed(d, 'y²')}) / 2",
@@ -167,19 +175,20 @@ rotated_bowl = rotated_quadratic_bowl()
 
 def _rosenbrock_f(p):
     x, y = _xy(p)
-    return (1 - x) ** 2 + 100 * (y - x * x) ** 2
+    # products, not ** 2: the same numbers for one point (NumPy scalars) as for many (arrays)
+    return (1 - x) * (1 - x) + 100 * ((y - x * x) * (y - x * x))
 
 
-def _rosenbrock_grad(p):
-    x, y = _xy(p)
+def _rosenbrock_grad_xy(x, y):
     inner = y - x * x
-    return _stack(-2 * (1 - x) - 400 * x * inner, 200 * inner)
+    return -2 * (1 - x) - 400 * x * inner, 200 * inner
 
 
 rosenbrock = Objective(
     name="Rosenbrock",
     f=_rosenbrock_f,
-    grad=_rosenbrock_grad,
+    grad=_grad_of(_rosenbrock_grad_xy),
+    grad_xy=_rosenbrock_grad_xy,
     stationary_points=(StationaryPoint((1.0, 1.0), "global minimum"),),
     plot_range=((-2.0, 2.0), (-1.0, 3.0)),
     formula="f(x, y) = (1 − x)² + 100·(y − x²)²",
@@ -194,15 +203,15 @@ def _saddle_f(p):
     return x * x - y * y
 
 
-def _saddle_grad(p):
-    x, y = _xy(p)
-    return _stack(2 * x, -2 * y)
+def _saddle_grad_xy(x, y):
+    return 2 * x, -2 * y
 
 
 saddle = Objective(
     name="saddle",
     f=_saddle_f,
-    grad=_saddle_grad,
+    grad=_grad_of(_saddle_grad_xy),
+    grad_xy=_saddle_grad_xy,
     stationary_points=(StationaryPoint((0.0, 0.0), "saddle"),),
     plot_range=((-2.0, 2.0), (-2.0, 2.0)),
     formula="f(x, y) = x² − y² (unbounded below along y)",

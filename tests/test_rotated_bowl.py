@@ -477,14 +477,14 @@ def test_the_measurement_rejects_bad_input():
 
 @pytest.mark.parametrize("surface", ["Rosenbrock", "saddle", "ill-conditioned bowl", "rotated bowl"])
 def test_the_comparison_explorers_runs_are_run_paths_runs_bit_for_bit(surface):
-    """compare.explorer_run (a leaner loop, the finite check made at the end) and the first
+    """compare.explorer_run (stepped in plain floats, the finite check made at the end) and the first
     steps of a kept run (the steps slider moved down) are the runs run_paths makes, diverged
     ones included."""
     from adam_teach.explorers import compare
 
     diverged = 0
     for name in compare.OPTIMIZERS:
-        for learning_rate, noise in [(1e-4, 0.0), (0.01, 1.5), (0.1, 0.0), (3.0, 0.5)]:
+        for learning_rate, noise in [(1e-4, 0.0), (0.01, 1.5), (0.1, 0.0), (3.0, 0.5), (1.0, 3.0), (0.05, 0.1)]:
             lean = compare.explorer_run(surface, name, learning_rate, noise, 200)
             for steps in (0, 7, 200):
                 full = compare.run_paths(surface, {name: learning_rate}, noise, steps=steps)[name]
@@ -494,3 +494,17 @@ def test_the_comparison_explorers_runs_are_run_paths_runs_bit_for_bit(surface):
                     np.testing.assert_array_equal(getattr(shown, field), getattr(full, field), strict=True)
             diverged += lean.diverged
     assert diverged > 0  # α = 3 throws SGD and momentum out
+
+
+def test_float_runs_refuse_an_optimiser_they_do_not_step_as_run_does():
+    """float_runs knows the four optimisers of the comparison, float64, in their default forms;
+    anything else (float32, Keras's ε̂, AMSGrad, damped momentum, a subclass) is refused."""
+    from adam_teach.explorers import float_runs
+    from adam_teach.optimizers import SGD, Adam, AdamW, Momentum
+
+    for optimizer in (Adam(0.1, dtype="float32"), Adam(0.1, epsilon_hat=True), Adam(0.1, amsgrad=True),
+                      Momentum(0.1, damped=True), AdamW(0.1)):
+        with pytest.raises(ValueError, match="float_runs steps"):
+            float_runs.coordinate_update(optimizer)
+    update, state = float_runs.coordinate_update(SGD(0.5))
+    assert update(1.0, 2.0, state, 1) == (0.0, None)

@@ -16,7 +16,7 @@ from .. import display, objectives, plotting, run, validation
 from ..trace import Trace
 from ..noisy import with_gradient_noise
 from ..optimizers import SGD, Adam, Momentum, RMSprop
-from . import controls
+from . import controls, float_runs
 
 
 class Surface(NamedTuple):
@@ -315,29 +315,21 @@ def _compare_figures():
 
 def explorer_run(surface, name, learning_rate, noise=0.0, steps=None, seed=0):
     """One optimiser's run as run_paths makes it (same start, same noise seed, the same
-    numbers bit for bit; tests/test_rotated_bowl.py checks it), for the explorer: the loop
-    only steps and keeps x, f and the gradient, and the check that they are finite is made
-    for all steps at once at the end. As in `run`, the run stops at the first iterate where
-    x, f or the gradient is not finite (diverged). The Trace has no internals."""
+    numbers bit for bit; tests/test_rotated_bowl.py checks it), for the explorer: stepped in
+    plain floats (float_runs), f computed for all iterates at once at the end, and the
+    check that they are finite made then too. As in `run`, the run stops at the first
+    iterate where x, f or the gradient is not finite (diverged). The Trace has no internals."""
     objective, start, default_steps = SURFACES[validation.one_of("surface", surface, SURFACES)]
     steps = validation.step_count("steps", default_steps if steps is None else steps)
     optimizer = OPTIMIZERS[validation.one_of("optimizer", name, OPTIMIZERS)](learning_rate)
-    grad, f = objective.grad, objective.f
     # with_gradient_noise's noise (σ·z, z from a generator seeded with `seed`), drawn for all
     # steps at once: the same numbers as its one draw per gradient
-    kicks = validation.non_negative("noise", noise) * np.random.default_rng(seed).standard_normal((steps + 1, 2))
-    x = validation.finite_point("x0", start, optimizer.dtype)
-    state = optimizer.init(x)
-    g = np.asarray(grad(x) + kicks[0] if noise else grad(x), dtype=optimizer.dtype)
-    xs, fs, gs = [x], [f(x)], [g]
+    noise = validation.non_negative("noise", noise)
+    kicks = noise * np.random.default_rng(seed).standard_normal((steps + 1, 2)) if noise else None
+    validation.finite_point("x0", start, optimizer.dtype)
+    xs, gs = float_runs.run_in_floats(optimizer, objective, start, steps, kicks)
     with np.errstate(all="ignore"):  # a diverging run overflows
-        for k in range(1, steps + 1):
-            x, state, _ = optimizer.step(x, g, state)
-            g = np.asarray(grad(x) + kicks[k] if noise else grad(x), dtype=optimizer.dtype)
-            xs.append(x)
-            fs.append(f(x))
-            gs.append(g)
-    xs, fs, gs = np.array(xs), np.array(fs), np.array(gs)
+        fs = objective.f(xs)
     finite = np.isfinite(xs).all(axis=1) & np.isfinite(fs) & np.isfinite(gs).all(axis=1)
     if finite.all():
         return Trace(optimizer, objective, xs, fs, gs)
