@@ -108,6 +108,13 @@ def _describe_colour_bar(ax):
     return f"Colour scale: {label}." if label else ""
 
 
+def _written_after(ax, entry):
+    """What an annotation anchored to a legend entry adds to it (the comparison explorer
+    writes each run's result right of its name): "" if nothing."""
+    return "".join(note.get_text() for note in ax.texts
+                   if getattr(note, "xycoords", None) is entry and note.get_visible())
+
+
 def _describe_axes(ax):
     heading = ax.get_title() or ax.get_title(loc="left")
     x, y = ax.get_xlabel(), ax.get_ylabel()
@@ -115,7 +122,7 @@ def _describe_axes(ax):
     scales = [f"{name} on a log scale" for name, scale in (("y", ax.get_yscale()), ("x", ax.get_xscale()))
               if scale == "log"]
     legend = ax.get_legend()
-    entries = [text.get_text() for text in legend.get_texts()] if legend is not None else []
+    entries = [text.get_text() + _written_after(ax, text) for text in legend.get_texts()] if legend is not None else []
     sentence = f"{heading}: " if heading else ""
     sentence += what or "a panel"
     if scales:

@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from adam_teach.explorers import adam as adam_explorer  # noqa: E402
 from adam_teach.explorers import compare, epsilon, training  # noqa: E402
 
-from adam_teach import figure_audit  # noqa: E402
+from adam_teach import display, figure_audit  # noqa: E402
 
 from explorer_support import full_draw, kernel_like, png_pixels  # noqa: E402, F401
 from notebook_support import cubic_grad, hand_adam  # noqa: E402
@@ -183,6 +183,9 @@ def test_compare_labels_diverged_runs_and_shows_only_the_chosen_optimisers():
     assert compare_results(ax) == [" (α = 0.0100): diverged"] + [" (not chosen)"] * 3
     shown = [line.get_label() for line in ax.get_lines() if line.get_visible() and len(line.get_xdata()) > 1]
     assert shown == ["SGD"]
+    # the image's text description reads each result after its name, as the legend shows it
+    assert "shows SGD (α = 0.0100): diverged, Momentum (not chosen), RMSprop (not chosen), Adam (not chosen)" \
+        in display.alt_text(fig)
 
 
 def test_compare_rejects_unknown_names():
