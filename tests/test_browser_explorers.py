@@ -1,6 +1,6 @@
 """The explorers as a learner sees them on a laptop: JupyterLab at 1366 x 768 in its default
-layout (file browser open), every explorer (controls.explore) of notebooks 01 and 05 checked
-in the page itself.
+layout (file browser open), every explorer (controls.explore) of every notebook that has
+one checked in the page itself.
 
 For every slider: its track is at least MIN_TRACK_PX wide; a log slider's readout is written
 as people read it (a learning rate α to 3 significant digits, "0.0500", whether a log slider
@@ -36,7 +36,9 @@ SCIENTIFIC = re.compile(r"^\d\.\de[+-]?\d+$")  # d3 ".1e": "1.0e-7"
 THREE_SIGNIFICANT = re.compile(r"^(0\.0*[1-9]\d\d|[1-9]\.\d\d|[1-9]\d\.\d|[1-9]\d\d)$")  # d3 ".3g": "0.0500"
 DRAG_LIMIT_S = 30  # how long a handle is dragged to and fro, at most, waiting for a figure
 
-NOTEBOOKS = [pytest.param("01_*.ipynb", id="01"), pytest.param("05_*.ipynb", id="05")]
+# every notebook with an explorer: a cell that calls controls.explore(...)
+NOTEBOOKS = [pytest.param(f"{path.name[:2]}_*.ipynb", id=path.name[:2]) for path in sorted(bs.NOTEBOOKS.glob("*.ipynb"))
+             if "controls.explore(" in path.read_text(encoding="utf-8")]
 
 # The layout of one explorer, measured in the page: each slider's label, track width,
 # readout and handle position (aria-valuenow: the exponent for a log slider, the index for a
