@@ -225,9 +225,8 @@ class LiveFigure:
     `legend_places` (legend -> locations such as "upper right") and pasted, on every update,
     where it hides the least of its axes' lines.
 
-    A legend whose entries change (a slider value in a label) is instead rebuilt by the
-    caller (`ax.legend(...)`) before each `png()`: name its axes in `rebuilt_legends`; it is
-    drawn on top, in an opaque frame, wherever its `loc` puts it.
+    A legend whose entries change stays in the kept pixels with fixed names; what changes
+    goes in a text beside it, in `changing` (as the comparison explorer writes each run's result).
 
     Axis labels and titles stay in the kept pixels, so they need fixed positions: call
     `axis.set_label_coords(...)` and `set_title(..., y=1.0)` first. A title whose text
@@ -236,11 +235,10 @@ class LiveFigure:
     the old one with `replace(old, new)`. The axes must stand in one row (each one's ticks
     are kept in its own vertical strip of the figure)."""
 
-    def __init__(self, figure, changing, legend_places=None, rebuilt_legends=()):
+    def __init__(self, figure, changing, legend_places=None):
         self.figure = figure
         self.changing = list(changing)
         self.legend_places = dict(legend_places or {})
-        self.rebuilt_legends = list(rebuilt_legends)
         self._axes = figure.get_axes()
         if len({round(ax.get_position().y0, 6) for ax in self._axes}) > 1:
             raise ValueError("LiveFigure keeps the ticks of each axes in a vertical strip of the "
@@ -265,8 +263,6 @@ class LiveFigure:
 
     def _draw_background(self):
         canvas = self.figure.canvas
-        for ax in self.rebuilt_legends:
-            ax.get_legend().set_animated(True)  # left out, as the ones below
         canvas.draw()  # leaves out the animated artists: ticks, changing ones, legends
         for axis_label in self._axis_labels:
             self.figure.draw_artist(axis_label)
@@ -340,11 +336,6 @@ class LiveFigure:
             place = self._least_hiding_place(legend)
             legend.set_loc(place)  # the figure says where its legend is
             canvas.restore_region(self._pasted[legend, place][0])
-        for ax in self.rebuilt_legends:
-            legend = ax.get_legend()
-            legend.set_frame_on(True)  # opaque, as the pasted ones
-            legend.get_frame().set_alpha(1.0)
-            self.figure.draw_artist(legend)
         return png_bytes(np.asarray(canvas.buffer_rgba()))
 
 
